@@ -1,0 +1,31 @@
+#!/usr/bin/env bash
+# The main job: start berthd on its default socket and data root (unless one
+# already runs there), make the busybox base image, run a container, and say
+# what happened at each step.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+SOCK=/run/berth/berth.sock
+export DOCKER_HOST="unix://$SOCK"
+berth() { node dist/src/cmd/berth.js "$@"; }
+
+if ! berth version >/dev/null 2>&1; then
+  mkdir -p /run/berth /var/log
+  echo "==> starting berthd (socket $SOCK, data root /var/lib/berth, log /var/log/berthd.log)"
+  nohup node dist/src/cmd/berthd.js >>/var/log/berthd.log 2>&1 &
+  for _ in $(seq 1 100); do berth version >/dev/null 2>&1 && break; sleep 0.1; done
+fi
+berth version
+echo "==> making the busybox base image from Debian's busybox-static"
+berth image bootstrap busybox
+berth images
+echo "==> berth run --rm busybox: a real container (own pid, mount, uts, ipc and net namespaces)"
+berth run --rm --hostname demo busybox sh -c 'echo "hello from $(hostname), I am pid $$"; echo "kernel: $(uname -r)"; ls /'
+echo "==> a detached container, its logs, an exec into it"
+berth rm -f demo-web >/dev/null 2>&1 || true
+berth run -d --name demo-web busybox sh -c 'while true; do echo "tick $(date +%T)"; sleep 1; done'
+sleep 1.5
+berth ps
+berth logs demo-web
+berth exec demo-web ps
+berth rm -f demo-web
+echo "==> done. berthd keeps running; point the docker CLI at it with: export DOCKER_HOST=$DOCKER_HOST"

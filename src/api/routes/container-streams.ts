@@ -1,0 +1,148 @@
+/**
+ * Engine API routes that stream: attach, logs, wait, resize, and exec.
+ *
+ * Attach hijacks the connection first (the docker CLI waits for the 101
+ * before it starts the container), then joins the client to the monitor's
+ * attach socket — at once for a running container, or at start for a new one.
+ */
+import type { Socket } from 'node:net';
+import type { Writable } from 'node:stream';
+import { ConflictError, InvalidArgumentError } from '../../errors.js';
+import { isRunning } from '../../containers/container.js';
+import { followLog, readLog, type LogEntry } from '../../containers/log-reader.js';
+import type { ExecConfigWire } from '../../containers/exec-service.js';
+import { openAttach, resizeTty } from '../../runtime/monitor/monitor-client.js';
+import { parseTimestamp } from '../../units/duration.js';
+import { queryBool, queryInt, type HijackedStream, type Router } from '../router.js';
+import type { Services } from './services.js';
+
+/** Docker's stdcopy frame: [stream, 0, 0, 0, size uint32 BE] + payload. */
+export function frame(stream: 1 | 2, payload: Buffer): Buffer {
+  const head = Buffer.alloc(8);
+  head[0] = stream;
+  head.writeUInt32BE(payload.length, 4);
+  return Buffer.concat([head, payload]);
+}
+
+/** Joins a hijacked client and a monitor connection until either side ends. */
+function splice(client: HijackedStream, monitor: Socket, withStdin: boolean, settled?: Promise<unknown>): void {
+  monitor.pipe(client.output, { end: false });
+  // For exec, the client asks for the exit code as soon as the stream ends: record it first.
+  monitor.on('end', () => void (settled ?? Promise.resolve()).finally(() => client.close()));
+  monitor.on('error', () => client.close());
+  if (withStdin) {
+    client.input.on('data', (d: Buffer) => monitor.write(d));
+    client.input.on('end', () => monitor.end()); // half-close: the monitor closes stdin (StdinOnce)
+  }
+  client.input.on('close', () => {
+    if (!withStdin) monitor.destroy();
+  });
+  client.output.on('error', () => monitor.destroy());
+}
+
+export function containerStreamRoutes(r: Router, s: Services): void {
+  r.add('POST', '/containers/:id/attach', async (ctx) => {
+    const c = s.containers.store.get(ctx.params.id!);
+    const streams = { stdin: queryBool(ctx.query, 'stdin'), stdout: queryBool(ctx.query, 'stdout'), stderr: queryBool(ctx.query, 'stderr') };
+    if (c.state.status === 'paused') throw new ConflictError(`You cannot attach to a paused container, unpause it first`);
+    const type = c.config.Tty ? 'application/vnd.docker.raw-stream' : 'application/vnd.docker.multiplexed-stream';
+    const running = isRunning(c.state);
+    const client = ctx.hijack(type);
+    try {
+      const monitor = running
+        ? await openAttach(s.containers.taskPaths(c).attachSocket, streams)
+        : await s.attach.waitForStart(c.id, streams, ctx.signal);
+      splice(client, monitor, streams.stdin);
+    } catch {
+      client.close();
+    }
+  });
+
+  r.add('POST', '/containers/:id/resize', async (ctx) => {
+    const c = s.containers.store.get(ctx.params.id!);
+    const h = queryInt(ctx.query, 'h') ?? 0;
+    const w = queryInt(ctx.query, 'w') ?? 0;
+    if (!isRunning(c.state)) throw new ConflictError(`Container ${c.id} is not running`);
+    await resizeTty(s.containers.taskPaths(c).attachSocket, h, w);
+    ctx.noContent(200);
+  });
+
+  r.add('POST', '/containers/:id/wait', async (ctx) => {
+    const condition = (ctx.query.get('condition') || 'not-running') as 'not-running' | 'next-exit' | 'removed';
+    if (!['not-running', 'next-exit', 'removed'].includes(condition)) throw new InvalidArgumentError(`invalid condition: "${condition}"`);
+    const code = s.containers.wait(ctx.params.id!, condition);
+    ctx.res.writeHead(200, { 'Content-Type': 'application/json' });
+    ctx.res.flushHeaders();
+    const status = await code;
+    ctx.res.end(JSON.stringify({ StatusCode: status, Error: null }) + '\n');
+  });
+
+  r.add('GET', '/containers/:id/logs', async (ctx) => {
+    const c = s.containers.store.get(ctx.params.id!);
+    const q = ctx.query;
+    const stdout = queryBool(q, 'stdout');
+    const stderr = queryBool(q, 'stderr');
+    if (!stdout && !stderr) throw new InvalidArgumentError('Bad parameters: you must choose at least one stream');
+    const now = Date.now() / 1000;
+    const tailRaw = q.get('tail');
+    const tail = tailRaw && tailRaw !== 'all' ? Number(tailRaw) : undefined;
+    if (tail !== undefined && (!Number.isInteger(tail) || tail < 0)) throw new InvalidArgumentError(`invalid tail: ${tailRaw}`);
+    const query = {
+      stdout,
+      stderr,
+      since: q.get('since') ? parseTimestamp(q.get('since')!, now) : 0,
+      until: q.get('until') ? parseTimestamp(q.get('until')!, now) : 0,
+      ...(tail !== undefined ? { tail } : {}),
+    };
+    const tty = !!c.config.Tty;
+    const timestamps = queryBool(q, 'timestamps');
+    ctx.res.writeHead(200, { 'Content-Type': tty ? 'application/vnd.docker.raw-stream' : 'application/vnd.docker.multiplexed-stream' });
+    const out: Writable = ctx.res;
+    const write = (e: LogEntry) => {
+      const text = Buffer.from(timestamps ? `${e.time} ${e.log}` : e.log);
+      out.write(tty ? text : frame(e.stream === 'stderr' ? 2 : 1, text));
+    };
+    const file = s.containers.logPath(c);
+    const stopped = isRunning(c.state) ? s.containers.wait(c.id, 'next-exit') : undefined;
+    const { entries, offset } = await readLog(file, query);
+    for (const e of entries) write(e);
+    if (queryBool(q, 'follow') && stopped && !query.until) {
+      await followLog(file, offset, { ...query, tail: undefined } as typeof query, write, stopped, ctx.signal);
+    }
+    out.end();
+  });
+
+  r.add('POST', '/containers/:id/exec', async (ctx) => {
+    const body = await ctx.body<ExecConfigWire>();
+    if (!body) throw new InvalidArgumentError('exec config cannot be empty');
+    ctx.json(201, { Id: s.exec.create(ctx.params.id!, body) });
+  });
+
+  r.add('POST', '/exec/:id/start', async (ctx) => {
+    const body = (await ctx.body<{ Detach?: boolean; Tty?: boolean }>()) ?? {};
+    const session = s.exec.get(ctx.params.id!);
+    if (body.Detach) {
+      await s.exec.start(session.id, { detach: true, ...(body.Tty !== undefined ? { tty: body.Tty } : {}) });
+      ctx.noContent(200);
+      return;
+    }
+    const tty = body.Tty ?? !!session.config.Tty;
+    const monitor = await s.exec.start(session.id, { detach: false, tty });
+    const client = ctx.hijack(tty ? 'application/vnd.docker.raw-stream' : 'application/vnd.docker.multiplexed-stream');
+    if (!monitor) {
+      client.close();
+      return;
+    }
+    splice(client, monitor, !!session.config.AttachStdin, session.exited);
+  });
+
+  r.add('POST', '/exec/:id/resize', async (ctx) => {
+    const session = s.exec.get(ctx.params.id!);
+    await resizeTty(session.paths.attachSocket, queryInt(ctx.query, 'h') ?? 0, queryInt(ctx.query, 'w') ?? 0);
+    ctx.noContent(200);
+  });
+
+  r.add('GET', '/exec/:id/json', async (ctx) => {
+    ctx.json(200, s.exec.inspect(ctx.params.id!));
+  });
+}

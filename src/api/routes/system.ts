@@ -1,0 +1,98 @@
+/** Engine API system routes: ping (version negotiation), version, info, events. */
+import * as os from 'node:os';
+import { isRunning } from '../../containers/container.js';
+import { API_VERSION, MIN_API_VERSION, type Router } from '../router.js';
+import type { Services } from './services.js';
+
+export function systemRoutes(r: Router, s: Services): void {
+  r.add('GET', '/_ping', async (ctx) => {
+    ctx.res.writeHead(200, {
+      'Content-Type': 'text/plain; charset=utf-8',
+      'API-Version': API_VERSION,
+      'Builder-Version': '1',
+      'Cache-Control': 'no-cache, no-store, must-revalidate',
+      Pragma: 'no-cache',
+    });
+    ctx.res.end(ctx.req.method === 'HEAD' ? undefined : 'OK');
+  });
+
+  r.add('GET', '/version', async (ctx) => {
+    ctx.json(200, {
+      Platform: { Name: 'Berth Engine' },
+      Components: [{ Name: 'Engine', Version: s.version, Details: { ApiVersion: API_VERSION, MinAPIVersion: MIN_API_VERSION, Os: 'linux', Arch: 'amd64', KernelVersion: os.release() } }],
+      Version: s.version,
+      ApiVersion: API_VERSION,
+      MinAPIVersion: MIN_API_VERSION,
+      GitCommit: 'berth',
+      GoVersion: `node${process.versions.node}`,
+      Os: 'linux',
+      Arch: 'amd64',
+      KernelVersion: os.release(),
+      BuildTime: '',
+    });
+  });
+
+  r.add('GET', '/info', async (ctx) => {
+    const cs = s.containers.store.list();
+    ctx.json(200, {
+      ID: s.daemonId,
+      Containers: cs.length,
+      ContainersRunning: cs.filter((c) => c.state.status === 'running').length,
+      ContainersPaused: cs.filter((c) => c.state.status === 'paused').length,
+      ContainersStopped: cs.filter((c) => !isRunning(c.state)).length,
+      Images: s.images.store.list().length,
+      Driver: 'overlay2',
+      DriverStatus: [['Backing Filesystem', 'extfs']],
+      Plugins: { Volume: ['local'], Network: ['bridge', 'host', 'null'], Log: ['json-file'] },
+      MemoryLimit: true,
+      SwapLimit: true,
+      CpuCfsPeriod: true,
+      CpuCfsQuota: true,
+      CPUShares: true,
+      PidsLimit: true,
+      OomKillDisable: true,
+      IPv4Forwarding: true,
+      Debug: false,
+      NFd: 0,
+      NGoroutines: 0,
+      SystemTime: new Date().toISOString(),
+      LoggingDriver: 'json-file',
+      CgroupDriver: 'cgroupfs',
+      CgroupVersion: s.cgroupVersion,
+      KernelVersion: os.release(),
+      OperatingSystem: 'Linux',
+      OSType: 'linux',
+      Architecture: os.machine?.() ?? 'x86_64',
+      NCPU: os.cpus().length,
+      MemTotal: os.totalmem(),
+      DockerRootDir: s.dataRoot,
+      Name: os.hostname(),
+      Labels: [],
+      ServerVersion: s.version,
+      Runtimes: { runc: { path: s.runcPath } },
+      DefaultRuntime: 'runc',
+      LiveRestoreEnabled: true,
+      Isolation: '',
+      InitBinary: 'docker-init',
+      SecurityOptions: ['name=cgroupns'],
+      Warnings: [],
+    });
+  });
+
+  r.add('GET', '/events', async (ctx) => {
+    ctx.res.writeHead(200, { 'Content-Type': 'application/json' });
+    ctx.res.flushHeaders();
+    const onEvent = (e: { type: string; action: string; id: string; exitCode?: number }) => {
+      const now = Date.now();
+      const c = s.containers.store.tryGet(e.id);
+      const attributes: Record<string, string> = { ...(c ? { name: c.name, image: c.image } : {}), ...(e.exitCode !== undefined ? { exitCode: String(e.exitCode) } : {}) };
+      ctx.res.write(
+        JSON.stringify({ status: e.action, id: e.id, from: c?.image, Type: e.type, Action: e.action, Actor: { ID: e.id, Attributes: attributes }, scope: 'local', time: Math.floor(now / 1000), timeNano: now * 1e6 }) + '\n',
+      );
+    };
+    s.containers.events.on('event', onEvent);
+    await new Promise<void>((resolve) => ctx.signal.addEventListener('abort', () => resolve(), { once: true }));
+    s.containers.events.off('event', onEvent);
+    ctx.res.end();
+  });
+}

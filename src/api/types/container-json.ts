@@ -1,0 +1,116 @@
+/**
+ * Container records → Engine API JSON: `GET /containers/{id}/json`
+ * (ContainerInspect) and `GET /containers/json` (ContainerSummary).
+ */
+import { type ContainerRecord, ZERO_TIME } from '../../containers/container.js';
+import { humanDuration } from '../../units/duration.js';
+
+export function stateJson(c: ContainerRecord): Record<string, unknown> {
+  const s = c.state;
+  return {
+    Status: s.status,
+    Running: s.status === 'running' || s.status === 'paused',
+    Paused: s.status === 'paused',
+    Restarting: s.status === 'restarting',
+    OOMKilled: s.oomKilled,
+    Dead: s.status === 'dead',
+    Pid: s.pid,
+    ExitCode: s.exitCode,
+    Error: s.error,
+    StartedAt: s.startedAt,
+    FinishedAt: s.finishedAt,
+  };
+}
+
+export function inspectJson(c: ContainerRecord, extra: { logPath: string; rootfs: string; sizeRw?: number; sizeRootFs?: number }): Record<string, unknown> {
+  return {
+    Id: c.id,
+    Created: c.created,
+    Path: c.path,
+    Args: c.args,
+    State: stateJson(c),
+    Image: c.imageId,
+    ResolvConfPath: '',
+    HostnamePath: '',
+    HostsPath: '',
+    LogPath: extra.logPath,
+    Name: `/${c.name}`,
+    RestartCount: c.restartCount,
+    Driver: 'overlay2',
+    Platform: 'linux',
+    MountLabel: '',
+    ProcessLabel: '',
+    AppArmorProfile: '',
+    ExecIDs: null,
+    HostConfig: {
+      NetworkMode: 'bridge',
+      RestartPolicy: { Name: 'no', MaximumRetryCount: 0 },
+      AutoRemove: false,
+      LogConfig: { Type: 'json-file', Config: {} },
+      Memory: 0,
+      MemorySwap: 0,
+      NanoCpus: 0,
+      CpuShares: 0,
+      PidsLimit: null,
+      Privileged: false,
+      ReadonlyRootfs: false,
+      CapAdd: null,
+      CapDrop: null,
+      Init: null,
+      ...c.hostConfig,
+    },
+    GraphDriver: { Name: 'overlay2', Data: { MergedDir: extra.rootfs } },
+    ...(extra.sizeRw !== undefined ? { SizeRw: extra.sizeRw, SizeRootFs: extra.sizeRootFs ?? 0 } : {}),
+    Mounts: [],
+    Config: { ...c.config, Hostname: c.config.Hostname || c.id.slice(0, 12) },
+    NetworkSettings: {
+      Bridge: '',
+      SandboxID: '',
+      Ports: {},
+      SandboxKey: '',
+      Networks: {},
+    },
+  };
+}
+
+/** Docker's Status column: "Up 3 minutes", "Up 2 seconds (Paused)", "Exited (0) 5 seconds ago", "Created". */
+export function statusText(c: ContainerRecord, now = Date.now()): string {
+  const s = c.state;
+  switch (s.status) {
+    case 'running':
+    case 'paused':
+    case 'restarting': {
+      const up = `Up ${humanDuration(now - Date.parse(s.startedAt))}`;
+      return s.status === 'paused' ? `${up} (Paused)` : s.status === 'restarting' ? `Restarting (${s.exitCode}) ${humanDuration(now - Date.parse(s.finishedAt))} ago` : up;
+    }
+    case 'removing':
+      return 'Removal In Progress';
+    case 'dead':
+      return 'Dead';
+    case 'created':
+      return 'Created';
+    default:
+      if (s.finishedAt === ZERO_TIME) return 'Created';
+      return `Exited (${s.exitCode}) ${humanDuration(now - Date.parse(s.finishedAt))} ago`;
+  }
+}
+
+export function summaryJson(c: ContainerRecord, extra: { sizeRw?: number; sizeRootFs?: number } = {}): Record<string, unknown> {
+  const command = [c.path, ...c.args].map((a) => (/\s/.test(a) ? JSON.stringify(a) : a)).join(' ');
+  return {
+    Id: c.id,
+    Names: [`/${c.name}`],
+    Image: c.image,
+    ImageID: c.imageId,
+    Command: command,
+    Created: Math.floor(Date.parse(c.created) / 1000),
+    Ports: [],
+    Labels: c.config.Labels ?? {},
+    State: c.state.status,
+    Status: statusText(c),
+    HostConfig: { NetworkMode: c.hostConfig.NetworkMode ?? 'bridge' },
+    NetworkSettings: { Networks: {} },
+    Mounts: [],
+    ...(extra.sizeRw !== undefined ? { SizeRw: extra.sizeRw, SizeRootFs: extra.sizeRootFs ?? 0 } : {}),
+  };
+}

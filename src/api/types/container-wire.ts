@@ -1,0 +1,83 @@
+/**
+ * Docker Engine API wire shapes for containers (the parts Berth reads or
+ * writes). Field names are the API's; domain code keeps these only where
+ * Docker itself persists the API shape (a container's Config/HostConfig).
+ */
+import type { HealthcheckConfig } from '../../images/oci-types.js';
+
+export interface ContainerConfigWire {
+  Hostname?: string;
+  Domainname?: string;
+  User?: string;
+  AttachStdin?: boolean;
+  AttachStdout?: boolean;
+  AttachStderr?: boolean;
+  ExposedPorts?: Record<string, object>;
+  Tty?: boolean;
+  OpenStdin?: boolean;
+  StdinOnce?: boolean;
+  Env?: string[] | null;
+  Cmd?: string[] | string | null;
+  Healthcheck?: HealthcheckConfig;
+  Image?: string;
+  Volumes?: Record<string, object> | null;
+  WorkingDir?: string;
+  Entrypoint?: string[] | string | null;
+  NetworkDisabled?: boolean;
+  OnBuild?: string[] | null;
+  Labels?: Record<string, string> | null;
+  StopSignal?: string;
+  StopTimeout?: number | null;
+  Shell?: string[];
+}
+
+export interface UlimitWire {
+  Name: string;
+  Soft: number;
+  Hard: number;
+}
+
+export interface RestartPolicyWire {
+  Name?: '' | 'no' | 'always' | 'unless-stopped' | 'on-failure';
+  MaximumRetryCount?: number;
+}
+
+export interface HostConfigWire {
+  Binds?: string[] | null;
+  NetworkMode?: string;
+  PortBindings?: Record<string, Array<{ HostIp?: string; HostPort?: string }>> | null;
+  RestartPolicy?: RestartPolicyWire;
+  AutoRemove?: boolean;
+  CapAdd?: string[] | null;
+  CapDrop?: string[] | null;
+  Privileged?: boolean;
+  ReadonlyRootfs?: boolean;
+  Tmpfs?: Record<string, string> | null;
+  Init?: boolean | null;
+  ShmSize?: number;
+  Memory?: number;
+  MemorySwap?: number;
+  MemoryReservation?: number;
+  NanoCpus?: number;
+  CpuShares?: number;
+  CpuPeriod?: number;
+  CpuQuota?: number;
+  CpusetCpus?: string;
+  PidsLimit?: number | null;
+  Ulimits?: UlimitWire[] | null;
+  OomKillDisable?: boolean | null;
+  OomScoreAdj?: number;
+  Sysctls?: Record<string, string> | null;
+  IpcMode?: string;
+  PidMode?: string;
+  LogConfig?: { Type: string; Config: Record<string, string> };
+  Dns?: string[] | null;
+  ExtraHosts?: string[] | null;
+  SecurityOpt?: string[] | null;
+  Mounts?: unknown[];
+}
+
+export interface CreateContainerBody extends ContainerConfigWire {
+  HostConfig?: HostConfigWire;
+  NetworkingConfig?: unknown;
+}

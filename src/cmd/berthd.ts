@@ -1,0 +1,94 @@
+#!/usr/bin/env node
+/**
+ * berthd: parse flags, start the daemon, stop cleanly on SIGTERM/SIGINT
+ * (containers keep running), map a fatal error to exit code 1.
+ */
+import { parseArgs } from 'node:util';
+import { Daemon } from '../daemon/daemon.js';
+
+const USAGE = `Usage: berthd [OPTIONS]
+
+A container engine that serves the Docker Engine API.
+
+Options:
+  -H, --host string        unix socket to listen on (default "unix:///run/berth/berth.sock")
+      --data-root string   root of persistent state (default "/var/lib/berth")
+      --exec-root string   root of runtime state (default "/run/berth")
+      --runtime string     OCI runtime binary (default "runc")
+  -h, --help               print usage
+`;
+
+function socketPathOf(host: string): string {
+  if (host.startsWith('unix://')) return host.slice('unix://'.length);
+  if (host.startsWith('/')) return host;
+  throw new Error(`unsupported host ${JSON.stringify(host)}: only unix:// sockets are served`);
+}
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({
+    options: {
+      host: { type: 'string', short: 'H', default: 'unix:///run/berth/berth.sock' },
+      'data-root': { type: 'string', default: '/var/lib/berth' },
+      'exec-root': { type: 'string', default: '/run/berth' },
+      runtime: { type: 'string', default: 'runc' },
+      help: { type: 'boolean', short: 'h' },
+    },
+  });
+  if (values.help) {
+    process.stdout.write(USAGE);
+    return;
+  }
+  const runtime = values.runtime!;
+  const daemon = new Daemon({
+    socketPath: socketPathOf(values.host!),
+    dataRoot: values['data-root']!,
+    execRoot: values['exec-root']!,
+    runcPath: runtime.includes('/') ? runtime : await which(runtime),
+    version: '0.1.0',
+    log: (msg) => process.stderr.write(`berthd: ${msg}\n`),
+  });
+  const { mkdir } = await import('node:fs/promises');
+  const { dirname } = await import('node:path');
+  await mkdir(dirname(socketPathOf(values.host!)), { recursive: true });
+  await daemon.start();
+  process.stderr.write(`berthd: API listening on ${values.host}\n`);
+  let stopping = false;
+  const shutdown = (sig: string) => {
+    if (stopping) return;
+    stopping = true;
+    process.stderr.write(`berthd: ${sig}: shutting down, containers keep running\n`);
+    daemon.stop().then(
+      () => process.exit(0),
+      () => process.exit(1),
+    );
+  };
+  process.on('SIGTERM', () => shutdown('SIGTERM'));
+  process.on('SIGINT', () => shutdown('SIGINT'));
+}
+
+async function which(name: string): Promise<string> {
+  const { access, constants } = await import('node:fs/promises');
+  for (const dir of (process.env.PATH ?? '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin').split(':')) {
+    const p = `${dir}/${name}`;
+    try {
+      await access(p, constants.X_OK);
+      return p;
+    } catch {
+      // next
+    }
+  }
+  for (const p of [`/usr/sbin/${name}`, `/usr/bin/${name}`]) {
+    try {
+      await access(p, constants.X_OK);
+      return p;
+    } catch {
+      // next
+    }
+  }
+  throw new Error(`runtime ${name} not found in PATH`);
+}
+
+main().catch((err: unknown) => {
+  process.stderr.write(`berthd: ${err instanceof Error ? err.message : String(err)}\n`);
+  process.exit(1);
+});

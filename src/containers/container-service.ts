@@ -1,0 +1,299 @@
+/**
+ * Container lifecycle: create, start, the exit path, remove, rename, wait.
+ * Signals (stop, kill, pause) live in container-signals.ts; exec in
+ * exec-service.ts. Every verb runs under the container's own lock, checks
+ * its guard in container.ts, and saves the record before it returns.
+ *
+ * start: mount rootfs → write /etc files → OCI spec → monitor runs
+ * `runc create` → hand waiting attach clients their streams → `runc start`
+ * → save running state → watch the monitor for the exit.
+ */
+import { EventEmitter } from 'node:events';
+import { randomBytes } from 'node:crypto';
+import { promises as fs } from 'node:fs';
+import * as path from 'node:path';
+import { InvalidArgumentError, NotFoundError } from '../errors.js';
+import type { ImageService } from '../images/image-service.js';
+import { KeyedMutex } from '../storage/mutex.js';
+import { writeJsonAtomic } from '../storage/atomic-write.js';
+import type { Snapshotter } from '../snapshots/types.js';
+import { taskPaths, type RuncRuntime, type TaskPaths } from '../runtime/runc-runtime.js';
+import { watchExit, readExitFile, type ExitStatus } from '../runtime/monitor/monitor-client.js';
+import { buildContainerSpec } from '../runtime/spec/spec-builder.js';
+import { validateResources } from '../runtime/spec/validate.js';
+import { resolveUser } from '../runtime/user.js';
+import { generateName } from '../units/ids.js';
+import type { CreateContainerBody } from '../api/types/container-wire.js';
+import { guards, initialState, isRunning, type ContainerId, type ContainerRecord } from './container.js';
+import type { ContainerStore } from './container-store.js';
+import { resolveCreate, validateName } from './create-request.js';
+import { RootfsManager } from './rootfs.js';
+import { resourcesOf, specInputFor } from './spec-input.js';
+import type { AttachBroker } from './attach-broker.js';
+import type { CgroupReader } from './cgroup-reader.js';
+
+export type WaitCondition = 'not-running' | 'next-exit' | 'removed';
+
+export interface ContainerServiceDeps {
+  store: ContainerStore;
+  images: ImageService;
+  snapshotter: Snapshotter;
+  runtime: RuncRuntime;
+  attach: AttachBroker;
+  cgroups: CgroupReader;
+  /** Short per-container runtime dirs live here (unix socket paths are limited to 108 bytes). */
+  execRoot: string;
+}
+
+export class ContainerService {
+  readonly events = new EventEmitter();
+  readonly rootfs: RootfsManager;
+  readonly locks = new KeyedMutex();
+  readonly #d: ContainerServiceDeps;
+
+  constructor(deps: ContainerServiceDeps) {
+    this.#d = deps;
+    this.rootfs = new RootfsManager(deps.snapshotter, (id) => deps.store.dir(id as ContainerId));
+    this.events.setMaxListeners(0);
+  }
+
+  get store(): ContainerStore {
+    return this.#d.store;
+  }
+
+  taskPaths(c: ContainerRecord): TaskPaths {
+    return taskPaths(path.join(this.#d.execRoot, 'c', c.id.slice(0, 24)));
+  }
+
+  logPath(c: ContainerRecord): string {
+    return path.join(this.#d.store.dir(c.id), `${c.id}-json.log`);
+  }
+
+  cgroupsPath(c: ContainerRecord): string {
+    return `/berth/${c.id}`;
+  }
+
+  /** Images in use, for `rmi`'s conflict rules. */
+  usersOfImage(imageId: string): { id: string; running: boolean }[] {
+    return this.#d.store.list().filter((c) => c.imageId === imageId).map((c) => ({ id: c.id, running: isRunning(c.state) }));
+  }
+
+  async create(body: CreateContainerBody, requestedName?: string): Promise<{ Id: string; Warnings: string[] }> {
+    if (!body || typeof body.Image !== 'string' || body.Image === '') throw new InvalidArgumentError('config.Image is required');
+    const { record: image, config: imageConfig } = await this.#d.images.inspect(body.Image);
+    const resolved = resolveCreate(body, imageConfig.config ?? {});
+    const h = resolved.hostConfig;
+    const warnings = validateResources({
+      resources: resourcesOf(h),
+      capAdd: h.CapAdd ?? [],
+      capDrop: h.CapDrop ?? [],
+      privileged: !!h.Privileged,
+      tmpfs: h.Tmpfs ?? {},
+      ...(resolved.config.Hostname ? { hostname: resolved.config.Hostname } : {}),
+      ...(h.ShmSize ? { shmSize: h.ShmSize } : {}),
+      ...(h.OomScoreAdj ? { oomScoreAdj: h.OomScoreAdj } : {}),
+    });
+    const id = randomBytes(32).toString('hex') as ContainerId;
+    const name = requestedName ? validateName(requestedName) : this.#uniqueName();
+    this.#d.store.reserveName(name, id);
+    const rec: ContainerRecord = {
+      id,
+      name,
+      created: new Date().toISOString(),
+      image: body.Image,
+      imageId: image.id,
+      path: resolved.path,
+      args: resolved.args,
+      config: { ...resolved.config, Image: body.Image },
+      hostConfig: resolved.hostConfig,
+      state: initialState(),
+      snapshotKey: `container-${id}`,
+      restartCount: 0,
+      hasBeenManuallyStopped: false,
+    };
+    try {
+      await this.#d.snapshotter.prepare(rec.snapshotKey, this.#d.images.topChainId(imageConfig));
+      await this.#d.store.save(rec);
+    } catch (err) {
+      this.#d.store.releaseName(name, id);
+      await this.#d.snapshotter.remove(rec.snapshotKey).catch(() => undefined);
+      throw err;
+    }
+    this.events.emit('event', { type: 'container', action: 'create', id });
+    return { Id: id, Warnings: warnings };
+  }
+
+  #uniqueName(): string {
+    for (;;) {
+      const n = generateName();
+      if (!this.#d.store.tryGet(n)) return n;
+    }
+  }
+
+  /** Returns false when the container was already running (HTTP 304). */
+  async start(idOrName: string): Promise<boolean> {
+    const c = this.#d.store.get(idOrName);
+    return this.locks.run(c.id, async () => {
+      if (!guards.canStart(c)) return false;
+      const paths = this.taskPaths(c);
+      try {
+        const rootfs = await this.rootfs.mount(c);
+        const etc = await this.rootfs.writeEtcFiles(c, c.hostConfig.NetworkMode === 'host');
+        const user = await resolveUser(rootfs, c.config.User ?? '');
+        const spec = buildContainerSpec(specInputFor(c, { rootfs, user, binds: etc, cgroupsPath: this.cgroupsPath(c) }));
+        const bundle = path.join(this.#d.store.dir(c.id), 'bundle');
+        await fs.mkdir(bundle, { recursive: true });
+        await writeJsonAtomic(path.join(bundle, 'config.json'), spec);
+        await this.#d.runtime.delete(c.id, true);
+        const launched = await this.#d.runtime.create(c.id, bundle, paths, {
+          tty: !!c.config.Tty,
+          stdin: !!c.config.OpenStdin,
+          stdinOnce: !!c.config.StdinOnce,
+          logPath: this.logPath(c),
+        });
+        c.state = { ...c.state, status: 'running', pid: launched.pid, monitorPid: launched.monitorPid, exitCode: 0, error: '', oomKilled: false, startedAt: new Date().toISOString() };
+        c.hasBeenManuallyStopped = false;
+        await this.#d.attach.connectWaiting(c, paths.attachSocket);
+        await this.#d.runtime.start(c.id);
+        await this.#d.store.save(c);
+      } catch (err) {
+        await this.#d.runtime.delete(c.id, true).catch(() => undefined);
+        await this.rootfs.unmount(c).catch(() => undefined);
+        this.#d.attach.failWaiting(c.id, err);
+        const message = err instanceof Error ? err.message : String(err);
+        c.state = { ...c.state, status: c.state.startedAt === initialState().startedAt ? 'created' : 'exited', pid: 0, monitorPid: 0, error: message, exitCode: exitCodeForStartError(message) };
+        await this.#d.store.save(c);
+        throw translateStartError(err);
+      }
+      this.events.emit('event', { type: 'container', action: 'start', id: c.id });
+      this.#watch(c, paths);
+      return true;
+    });
+  }
+
+  /** Follows the monitor until the task exits, then runs the exit path once. */
+  #watch(c: ContainerRecord, paths: TaskPaths): void {
+    const startedAt = c.state.startedAt;
+    watchExit(paths.attachSocket, paths.exitFile).then(
+      (status) => this.#onExit(c.id, startedAt, status),
+      (err) => this.#onExit(c.id, startedAt, { exitCode: 255, signal: 0, finishedAt: new Date().toISOString() }, String(err)),
+    );
+  }
+
+  async #onExit(id: ContainerId, startedAt: string, status: ExitStatus, error = ''): Promise<void> {
+    const c = this.#d.store.tryGet(id);
+    if (!c) return;
+    const autoRemove = await this.locks.run(id, async () => {
+      if (!isRunning(c.state) || c.state.startedAt !== startedAt) return false;
+      const oomKilled = (await this.#d.cgroups.oomKillCount(this.cgroupsPath(c)).catch(() => 0)) > 0;
+      await this.#d.runtime.delete(id, true).catch(() => undefined);
+      await this.rootfs.unmount(c).catch(() => undefined);
+      c.state = { ...c.state, status: 'exited', pid: 0, monitorPid: 0, exitCode: status.exitCode, finishedAt: status.finishedAt, oomKilled, error };
+      await this.#d.store.save(c);
+      this.events.emit('event', { type: 'container', action: 'die', id, exitCode: status.exitCode });
+      this.events.emit(`exit:${id}`, c.state.exitCode);
+      return !!c.hostConfig.AutoRemove;
+    });
+    if (autoRemove) await this.remove(id, { force: true }).catch(() => undefined);
+  }
+
+  /** Re-attaches to tasks that kept running while berthd was down (live-restore). */
+  async recover(): Promise<void> {
+    for (const c of this.#d.store.list()) {
+      if (c.state.status === 'removing') {
+        await this.remove(c.id, { force: true }).catch(() => undefined);
+        continue;
+      }
+      if (!isRunning(c.state)) continue;
+      const paths = this.taskPaths(c);
+      const exited = await readExitFile(paths.exitFile);
+      if (exited) {
+        await this.#onExit(c.id, c.state.startedAt, exited);
+      } else if (c.state.monitorPid > 0 && processAlive(c.state.monitorPid)) {
+        this.#watch(c, paths);
+      } else {
+        await this.#onExit(c.id, c.state.startedAt, { exitCode: 255, signal: 0, finishedAt: new Date().toISOString() }, 'container monitor lost');
+      }
+    }
+  }
+
+  async wait(idOrName: string, condition: WaitCondition = 'not-running'): Promise<number> {
+    const c = this.#d.store.get(idOrName);
+    if (condition === 'not-running' && !isRunning(c.state)) return c.state.exitCode;
+    return new Promise((resolve) => {
+      const event = condition === 'removed' ? `removed:${c.id}` : `exit:${c.id}`;
+      this.events.once(event, (code: number) => resolve(code));
+    });
+  }
+
+  async remove(idOrName: string, opts: { force?: boolean; volumes?: boolean } = {}): Promise<void> {
+    const c = this.#d.store.get(idOrName);
+    guards.checkRemove(c, !!opts.force);
+    if (isRunning(c.state)) {
+      const exited = this.wait(c.id, 'next-exit');
+      await this.#d.runtime.kill(c.id, 9, true).catch(() => undefined);
+      if (c.state.status === 'paused') await this.#d.runtime.resume(c.id).catch(() => undefined);
+      await exited;
+    }
+    await this.locks.run(c.id, async () => {
+      c.state.status = 'removing';
+      await this.#d.store.save(c);
+      await this.#d.runtime.delete(c.id, true).catch(() => undefined);
+      await this.rootfs.unmount(c);
+      try {
+        await this.#d.snapshotter.remove(c.snapshotKey);
+      } catch (err) {
+        if (!(err instanceof NotFoundError)) throw err;
+      }
+      await this.#d.store.delete(c);
+      await fs.rm(this.taskPaths(c).dir, { recursive: true, force: true });
+    });
+    this.events.emit('event', { type: 'container', action: 'destroy', id: c.id });
+    this.events.emit(`removed:${c.id}`, c.state.exitCode);
+  }
+
+  async rename(idOrName: string, newName: string): Promise<void> {
+    const c = this.#d.store.get(idOrName);
+    const name = validateName(newName);
+    if (name === c.name) throw new InvalidArgumentError(`Renaming a container with the same name as its current name`);
+    await this.locks.run(c.id, async () => {
+      this.#d.store.reserveName(name, c.id);
+      const old = c.name;
+      c.name = name;
+      try {
+        await this.#d.store.save(c);
+      } catch (err) {
+        c.name = old;
+        this.#d.store.releaseName(name, c.id);
+        throw err;
+      }
+      this.#d.store.releaseName(old, c.id);
+    });
+    this.events.emit('event', { type: 'container', action: 'rename', id: c.id });
+  }
+}
+
+function processAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+
+/** Docker records 127 for a missing executable, 126 for one that cannot run. */
+export function exitCodeForStartError(message: string): number {
+  if (/executable file not found|no such file or directory/i.test(message)) return 127;
+  if (/permission denied|exec format error/i.test(message)) return 126;
+  return 128;
+}
+
+function translateStartError(err: unknown): unknown {
+  const message = err instanceof Error ? err.message : String(err);
+  if (exitCodeForStartError(message) !== 128) {
+    return new InvalidArgumentError(`failed to create task for container: OCI runtime create failed: ${message}: unknown`, { cause: err });
+  }
+  return err;
+}

@@ -1,0 +1,117 @@
+/**
+ * The container record and its lifecycle.
+ *
+ *            create            start                 pause
+ *   (none) ─────────▶ created ───────▶ running ◀──────────▶ paused
+ *                       │                 │      unpause       │
+ *                       │                 │ exit / stop / kill │ stop / kill
+ *                       │                 ▼                    │
+ *                       │              exited ◀────────────────┘
+ *                       │                 │ start → running
+ *                       └──── rm ────▶ removing ──▶ (gone)      (dead: removal failed)
+ *
+ * Every verb checks a `can<Verb>` guard first and throws ConflictError with
+ * Docker's wording, so the rules live here and nowhere else.
+ */
+import type { Digest } from '../content/digest.js';
+import { ConflictError } from '../errors.js';
+import type { ContainerConfigWire, HostConfigWire } from '../api/types/container-wire.js';
+
+export type ContainerId = string & { readonly __brand: 'ContainerId' };
+
+export type ContainerStatus = 'created' | 'running' | 'paused' | 'restarting' | 'removing' | 'exited' | 'dead';
+
+export interface ContainerState {
+  status: ContainerStatus;
+  pid: number;
+  monitorPid: number;
+  exitCode: number;
+  error: string;
+  oomKilled: boolean;
+  startedAt: string;
+  finishedAt: string;
+}
+
+export interface ContainerRecord {
+  id: ContainerId;
+  /** Without the leading slash Docker shows in inspect. */
+  name: string;
+  created: string;
+  /** The image as the user named it ("busybox"). */
+  image: string;
+  imageId: Digest;
+  /** Entrypoint + Cmd resolved at create time, as Docker's Path and Args. */
+  path: string;
+  args: string[];
+  config: ContainerConfigWire;
+  hostConfig: HostConfigWire;
+  state: ContainerState;
+  /** Snapshot key of the read-write layer. */
+  snapshotKey: string;
+  restartCount: number;
+  /** Set when the user stopped it, so restart policies leave it alone. */
+  hasBeenManuallyStopped: boolean;
+}
+
+export const ZERO_TIME = '0001-01-01T00:00:00Z';
+
+export function initialState(): ContainerState {
+  return { status: 'created', pid: 0, monitorPid: 0, exitCode: 0, error: '', oomKilled: false, startedAt: ZERO_TIME, finishedAt: ZERO_TIME };
+}
+
+export function isRunning(s: ContainerState): boolean {
+  return s.status === 'running' || s.status === 'paused' || s.status === 'restarting';
+}
+
+/** Docker's `Status` column text, e.g. "Up 3 minutes (Paused)", "Exited (0) 2 seconds ago". */
+export function shortId(id: string): string {
+  return id.slice(0, 12);
+}
+
+export const guards = {
+  /** Returns false when already running (Docker answers 304 Not Modified). */
+  canStart(c: ContainerRecord): boolean {
+    switch (c.state.status) {
+      case 'running':
+        return false;
+      case 'paused':
+        throw new ConflictError('cannot start a paused container, try unpause instead');
+      case 'removing':
+        throw new ConflictError(`container is marked for removal and cannot be started`);
+      case 'dead':
+        throw new ConflictError(`container is marked for removal and cannot be started`);
+      default:
+        return true;
+    }
+  },
+  /** Returns false when not running (Docker answers 304 Not Modified). */
+  canStop(c: ContainerRecord): boolean {
+    return isRunning(c.state);
+  },
+  checkKill(c: ContainerRecord): void {
+    if (!isRunning(c.state)) throw new ConflictError(`Container ${c.id} is not running`);
+  },
+  checkPause(c: ContainerRecord): void {
+    if (!isRunning(c.state)) throw new ConflictError(`Container ${c.id} is not running`);
+    if (c.state.status === 'paused') throw new ConflictError(`Container ${c.id} is already paused`);
+  },
+  checkUnpause(c: ContainerRecord): void {
+    if (c.state.status !== 'paused') throw new ConflictError(`Container ${c.id} is not paused`);
+  },
+  checkExec(c: ContainerRecord): void {
+    if (c.state.status === 'paused') throw new ConflictError(`Container ${c.id} is paused, unpause the container before exec`);
+    if (!isRunning(c.state)) throw new ConflictError(`Container ${c.id} is not running`);
+  },
+  checkRemove(c: ContainerRecord, force: boolean): void {
+    if (c.state.status === 'removing') throw new ConflictError(`removal of container ${c.id} is already in progress`);
+    if (isRunning(c.state) && !force) {
+      const what = c.state.status === 'paused' ? 'paused' : 'running';
+      throw new ConflictError(
+        `cannot remove container "/${c.name}": container is ${what}: stop the container before removing or force remove`,
+      );
+    }
+  },
+  checkCommit(c: ContainerRecord): void {
+    if (c.state.status === 'removing' || c.state.status === 'dead') throw new ConflictError(`container ${c.id} is being removed`);
+  },
+};

@@ -1,0 +1,84 @@
+/**
+ * A container's root filesystem and the per-container /etc files.
+ *
+ * The rootfs is the overlay mount of the container's snapshot (image layers
+ * below, its own read-write layer on top) at <container dir>/rootfs. The
+ * mount stays while the container runs, even if berthd exits, and is undone
+ * when the container stops. /etc/hostname, /etc/hosts and /etc/resolv.conf
+ * are files in the container dir, bind-mounted over the image's, as Docker does.
+ */
+import { promises as fs } from 'node:fs';
+import * as path from 'node:path';
+import { isErrno } from '../errors.js';
+import { isMountPoint, mountAll, unmount } from '../host/mount.js';
+import type { Snapshotter } from '../snapshots/types.js';
+import { writeFileAtomic } from '../storage/atomic-write.js';
+import type { ContainerRecord } from './container.js';
+
+export class RootfsManager {
+  constructor(
+    private readonly snapshotter: Snapshotter,
+    private readonly containerDir: (id: string) => string,
+  ) {}
+
+  rootfsPath(c: ContainerRecord): string {
+    return path.join(this.containerDir(c.id), 'rootfs');
+  }
+
+  async mount(c: ContainerRecord): Promise<string> {
+    const target = this.rootfsPath(c);
+    await fs.mkdir(target, { recursive: true });
+    if (!(await isMountPoint(target))) {
+      await mountAll(await this.snapshotter.mounts(c.snapshotKey), target);
+    }
+    return target;
+  }
+
+  async unmount(c: ContainerRecord): Promise<void> {
+    const target = this.rootfsPath(c);
+    try {
+      while (await isMountPoint(target)) await unmount(target);
+    } catch (err) {
+      if (!isErrno(err, 'ENOENT')) throw err;
+    }
+  }
+
+  /** Writes hostname, hosts and resolv.conf; returns the bind mounts for the spec. */
+  async writeEtcFiles(c: ContainerRecord, hostNetwork: boolean): Promise<Array<{ source: string; destination: string; readonly: boolean }>> {
+    const dir = this.containerDir(c.id);
+    const hostname = c.config.Hostname || c.id.slice(0, 12);
+    const files: Record<string, string> = {};
+    if (hostNetwork) {
+      files.hostname = await readOr('/etc/hostname', `${hostname}\n`);
+      files.hosts = await readOr('/etc/hosts', '127.0.0.1\tlocalhost\n');
+    } else {
+      files.hostname = `${hostname}\n`;
+      files.hosts = [
+        '127.0.0.1\tlocalhost',
+        '::1\tlocalhost ip6-localhost ip6-loopback',
+        'fe00::0\tip6-localnet',
+        'ff00::0\tip6-mcastprefix',
+        'ff02::1\tip6-allnodes',
+        'ff02::2\tip6-allrouters',
+        '',
+      ].join('\n');
+    }
+    files['resolv.conf'] = resolvConfFor(await readOr('/etc/resolv.conf', ''));
+    for (const [name, text] of Object.entries(files)) await writeFileAtomic(path.join(dir, name), text);
+    return Object.keys(files).map((name) => ({ source: path.join(dir, name), destination: `/etc/${name}`, readonly: false }));
+  }
+}
+
+async function readOr(file: string, fallback: string): Promise<string> {
+  try {
+    return await fs.readFile(file, 'utf8');
+  } catch {
+    return fallback;
+  }
+}
+
+/** Docker drops loopback resolvers (unreachable from a container's own netns) and falls back to public ones; we leave the list empty instead of naming outside hosts. */
+export function resolvConfFor(host: string): string {
+  const lines = host.split('\n').filter((l) => !/^\s*nameserver\s+(127\.|::1)/.test(l));
+  return lines.join('\n').trim() + '\n';
+}

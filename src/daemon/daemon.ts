@@ -1,0 +1,137 @@
+/**
+ * The composition root: builds every service in dependency order with
+ * explicit constructor calls. Read this file to see what depends on what.
+ *
+ *   content store ─┐
+ *   snapshotter ───┼─▶ layer unpacker ─▶ image service ─┐
+ *   image store ───┘                                    ├─▶ container service ─▶ signals, exec
+ *   runc runtime + monitor, cgroups, attach broker ─────┘
+ *                         all of them ─▶ API routes ─▶ API server (unix socket)
+ */
+import { randomBytes } from 'node:crypto';
+import * as path from 'node:path';
+import { ApiServer } from '../api/server.js';
+import { Router } from '../api/router.js';
+import { containerRoutes } from '../api/routes/containers.js';
+import { containerStreamRoutes } from '../api/routes/container-streams.js';
+import { imageRoutes } from '../api/routes/images.js';
+import { systemRoutes } from '../api/routes/system.js';
+import type { Services } from '../api/routes/services.js';
+import { AttachBroker } from '../containers/attach-broker.js';
+import { ContainerService } from '../containers/container-service.js';
+import { ContainerSignals } from '../containers/container-signals.js';
+import { ContainerStore } from '../containers/container-store.js';
+import { ExecService } from '../containers/exec-service.js';
+import { LocalContentStore } from '../content/content-store.js';
+import { chainIds } from '../content/digest.js';
+import { openCgroup, detectCgroupLayout } from '../host/cgroups.js';
+import { processTable } from '../host/process-table.js';
+import { bootstrapBusybox } from '../images/bootstrap/busybox-image.js';
+import { ImageService } from '../images/image-service.js';
+import { ImageStore } from '../images/image-store.js';
+import { LayerUnpacker } from '../images/layer-unpacker.js';
+import { RuncRuntime } from '../runtime/runc-runtime.js';
+import { OverlaySnapshotter } from '../snapshots/overlay-snapshotter.js';
+import { readJsonIfExists, writeJsonAtomic } from '../storage/atomic-write.js';
+import { DataRootLock } from './data-root-lock.js';
+
+export interface DaemonConfig {
+  /** Path of the unix socket to serve the API on. */
+  socketPath: string;
+  dataRoot: string;
+  /** Runtime state: monitor sockets and runc's own state (tmpfs in production). */
+  execRoot: string;
+  runcPath: string;
+  version: string;
+  log: (msg: string) => void;
+}
+
+export class Daemon {
+  #server?: ApiServer;
+  #lock?: DataRootLock;
+
+  constructor(readonly config: DaemonConfig) {}
+
+  async start(): Promise<void> {
+    const cfg = this.config;
+    this.#lock = await DataRootLock.acquire(cfg.dataRoot);
+    try {
+      const content = new LocalContentStore(path.join(cfg.dataRoot, 'content'));
+      await content.init();
+      const snapshotter = new OverlaySnapshotter(path.join(cfg.dataRoot, 'snapshots'));
+      await snapshotter.init();
+      const imageStore = new ImageStore(path.join(cfg.dataRoot, 'image'));
+      await imageStore.init();
+      const images = new ImageService(content, imageStore, new LayerUnpacker(content, snapshotter), snapshotter);
+
+      const runtime = new RuncRuntime({ runcPath: cfg.runcPath, stateRoot: path.join(cfg.execRoot, 'runc') });
+      await runtime.init();
+      const layout = detectCgroupLayout();
+      const cgroups = {
+        oomKillCount: (p: string) => openCgroup(p, layout).oomKillCount(),
+        pids: (p: string) => openCgroup(p, layout).pids(),
+      };
+      const store = new ContainerStore(cfg.dataRoot);
+      await store.init();
+      const attach = new AttachBroker();
+      const containers = new ContainerService({ store, images, snapshotter, runtime, attach, cgroups, execRoot: cfg.execRoot });
+      images.setImageUsers((id) => containers.usersOfImage(id));
+      const signals = new ContainerSignals(containers, runtime);
+      const exec = new ExecService(containers, runtime, cfg.execRoot);
+      await containers.recover();
+
+      const services: Services = {
+        version: cfg.version,
+        daemonId: await daemonId(cfg.dataRoot),
+        dataRoot: cfg.dataRoot,
+        runcPath: cfg.runcPath,
+        cgroupVersion: layout.version === 2 ? '2' : '1',
+        containers,
+        signals,
+        exec,
+        attach,
+        images,
+        snapshotter,
+        cgroups,
+        processTable,
+        sizes: async (c) => {
+          const rw = await snapshotter.usage(c.snapshotKey).catch(() => ({ size: 0 }));
+          let image = 0;
+          try {
+            const { config } = await images.load(images.store.get(c.imageId));
+            for (const id of chainIds(config.rootfs.diff_ids)) image += (await snapshotter.usage(id)).size;
+          } catch {
+            // image removed with --force: only the container's own layer counts
+          }
+          return { sizeRw: rw.size, sizeRootFs: rw.size + image };
+        },
+        bootstrapBusybox: (tag) => bootstrapBusybox(images, content, { tag }),
+      };
+      const router = new Router();
+      systemRoutes(router, services);
+      containerRoutes(router, services);
+      containerStreamRoutes(router, services);
+      imageRoutes(router, services);
+      this.#server = new ApiServer(router, cfg.log);
+      await this.#server.listen(cfg.socketPath);
+    } catch (err) {
+      await this.#lock.release();
+      throw err;
+    }
+  }
+
+  /** Stops serving; containers keep running under their monitors (live-restore). */
+  async stop(): Promise<void> {
+    await this.#server?.close();
+    await this.#lock?.release();
+  }
+}
+
+async function daemonId(dataRoot: string): Promise<string> {
+  const file = path.join(dataRoot, 'engine-id');
+  const existing = await readJsonIfExists<{ id: string }>(file);
+  if (existing) return existing.id;
+  const id = randomBytes(16).toString('hex');
+  await writeJsonAtomic(file, { id });
+  return id;
+}

@@ -1,0 +1,204 @@
+/**
+ * The image service: makes images from layers and a config, looks them up,
+ * removes them with Docker's untag/delete rules, and collects garbage.
+ *
+ * Making an image: layer blobs are already in the content store → write the
+ * config blob → write the manifest blob → unpack layers into snapshots →
+ * write the image record → point the tags at it. The record is written last,
+ * so a crash before it leaves only unreferenced blobs for gc().
+ */
+import { chainIds, type Digest } from '../content/digest.js';
+import type { ContentStore } from '../content/content-store.js';
+import { ConflictError, NotFoundError } from '../errors.js';
+import { familiarString, normalizeReference, formatReference } from '../reference/reference.js';
+import type { Snapshotter } from '../snapshots/types.js';
+import type { ImageRecord, ImageStore } from './image-store.js';
+import type { LayerUnpacker } from './layer-unpacker.js';
+import { MediaTypes, type Descriptor, type ImageConfig, type Manifest } from './oci-types.js';
+
+export interface ResolvedImage {
+  record: ImageRecord;
+  manifest: Manifest;
+  config: ImageConfig;
+}
+
+/** Who uses an image: answered by the container service, wired in the composition root. */
+export type ImageUsers = (imageId: Digest) => { id: string; running: boolean }[];
+
+export type DeleteResponseItem = { Untagged: string } | { Deleted: string };
+
+export class ImageService {
+  #users: ImageUsers = () => [];
+
+  constructor(
+    readonly content: ContentStore,
+    readonly store: ImageStore,
+    private readonly unpacker: LayerUnpacker,
+    private readonly snapshotter: Snapshotter,
+  ) {}
+
+  setImageUsers(users: ImageUsers): void {
+    this.#users = users;
+  }
+
+  async create(opts: { config: ImageConfig; layers: Descriptor[]; parent?: Digest; tags?: string[]; repoDigest?: string }): Promise<ImageRecord> {
+    const configBytes = Buffer.from(JSON.stringify(opts.config));
+    const configInfo = await this.content.writeBlob(configBytes);
+    const manifest: Manifest = {
+      schemaVersion: 2,
+      mediaType: MediaTypes.ociManifest,
+      config: { mediaType: MediaTypes.ociConfig, digest: configInfo.digest, size: configInfo.size },
+      layers: opts.layers,
+    };
+    const manifestInfo = await this.content.writeBlob(Buffer.from(JSON.stringify(manifest)));
+    return this.register(manifestInfo.digest, manifest, opts.config, configInfo.digest, opts);
+  }
+
+  /** Registers an image whose manifest and config blobs are already stored (load, pull). */
+  async register(
+    manifestDigest: Digest,
+    manifest: Manifest,
+    config: ImageConfig,
+    id: Digest,
+    opts: { parent?: Digest; tags?: string[]; repoDigest?: string } = {},
+  ): Promise<ImageRecord> {
+    await this.unpacker.unpack(manifest.layers, config.rootfs.diff_ids);
+    let size = 0;
+    for (const chainId of chainIds(config.rootfs.diff_ids)) size += (await this.snapshotter.usage(chainId)).size;
+    const existing = this.store.list().find((r) => r.id === id);
+    const record: ImageRecord = {
+      id,
+      manifestDigest,
+      size,
+      added: existing?.added ?? new Date().toISOString(),
+      ...(opts.parent ? { parent: opts.parent } : existing?.parent ? { parent: existing.parent } : {}),
+      ...(existing?.repoDigests || opts.repoDigest
+        ? { repoDigests: [...new Set([...(existing?.repoDigests ?? []), ...(opts.repoDigest ? [opts.repoDigest] : [])])] }
+        : {}),
+    };
+    await this.store.add(record);
+    for (const tag of opts.tags ?? []) await this.tag(id, tag);
+    return record;
+  }
+
+  resolve(nameOrId: string): ImageRecord {
+    return this.store.resolve(nameOrId);
+  }
+
+  async inspect(nameOrId: string): Promise<ResolvedImage> {
+    const record = this.store.resolve(nameOrId);
+    return this.load(record);
+  }
+
+  async load(record: ImageRecord): Promise<ResolvedImage> {
+    const manifest = JSON.parse((await this.content.readBlob(record.manifestDigest)).toString()) as Manifest;
+    const config = JSON.parse((await this.content.readBlob(record.id)).toString()) as ImageConfig;
+    return { record, manifest, config };
+  }
+
+  /** Chain ID of the image's top layer: the parent snapshot of its containers. */
+  topChainId(config: ImageConfig): Digest | undefined {
+    return chainIds(config.rootfs.diff_ids).at(-1);
+  }
+
+  async tag(id: Digest, reference: string): Promise<void> {
+    const previous = await this.store.tag(id, reference);
+    // An image that lost its last tag and is not used stays as a dangling image, as in Docker.
+    void previous;
+  }
+
+  /** `docker rmi` semantics: untag by name, delete when no tag is left and nothing uses it. */
+  async remove(nameOrId: string, opts: { force?: boolean; noPrune?: boolean } = {}): Promise<DeleteResponseItem[]> {
+    const record = this.store.resolve(nameOrId);
+    const refs = this.store.referencesOf(record.id);
+    const byReference = refs.includes(fullRef(nameOrId) ?? '');
+    const out: DeleteResponseItem[] = [];
+    const users = this.#users(record.id);
+    const shortId = record.id.slice(7, 19);
+
+    if (byReference && refs.length > 1) {
+      const ref = fullRef(nameOrId)!;
+      await this.store.untag(ref);
+      return [{ Untagged: familiarString(normalizeReference(ref)) }];
+    }
+    if (!byReference && refs.length > 1 && !opts.force) {
+      throw new ConflictError(`conflict: unable to delete ${shortId} (must be forced) - image is referenced in multiple repositories`);
+    }
+    const running = users.find((u) => u.running);
+    if (running) {
+      if (byReference && opts.force) {
+        const ref = fullRef(nameOrId)!;
+        await this.store.untag(ref);
+        return [{ Untagged: familiarString(normalizeReference(ref)) }];
+      }
+      throw new ConflictError(
+        `conflict: unable to delete ${byReference ? nameOrId : shortId} (cannot be forced) - image is being used by running container ${running.id.slice(0, 12)}`,
+      );
+    }
+    if (users.length > 0 && !opts.force) {
+      throw new ConflictError(
+        `conflict: unable to ${byReference ? 'remove repository reference' : 'delete'} "${nameOrId}" (must force) - container ${users[0]!.id.slice(0, 12)} is using its referenced image ${shortId}`,
+      );
+    }
+    for (const ref of refs) {
+      await this.store.untag(ref);
+      out.push({ Untagged: familiarString(normalizeReference(ref)) });
+    }
+    if (users.length > 0) return out; // forced: untagged, but containers still need the layers
+    await this.store.delete(record.id);
+    out.push({ Deleted: record.id });
+    await this.gc();
+    return out;
+  }
+
+  /**
+   * Removes blobs and snapshots that no image references. Snapshots still used
+   * as a parent (by a container's layer) are kept: the snapshotter refuses them.
+   */
+  async gc(): Promise<{ blobs: number; snapshots: number; bytes: number }> {
+    const liveBlobs = new Set<string>();
+    const liveChains = new Set<string>();
+    for (const rec of this.store.list()) {
+      try {
+        const { manifest, config } = await this.load(rec);
+        liveBlobs.add(rec.manifestDigest).add(rec.id);
+        for (const l of manifest.layers) liveBlobs.add(l.digest);
+        for (const c of chainIds(config.rootfs.diff_ids)) liveChains.add(c);
+      } catch (err) {
+        if (!(err instanceof NotFoundError)) throw err;
+      }
+    }
+    let blobs = 0;
+    let bytes = 0;
+    for (const b of await this.content.list()) {
+      if (liveBlobs.has(b.digest)) continue;
+      await this.content.delete(b.digest).catch(() => undefined);
+      blobs++;
+      bytes += b.size;
+    }
+    let snapshots = 0;
+    // Children before parents: keep removing until a pass removes nothing.
+    for (let progress = true; progress; ) {
+      progress = false;
+      for (const s of await this.snapshotter.walk()) {
+        if (s.kind !== 'committed' || liveChains.has(s.name) || !s.name.startsWith('sha256:')) continue;
+        try {
+          await this.snapshotter.remove(s.name);
+          snapshots++;
+          progress = true;
+        } catch {
+          // still a parent of something: kept
+        }
+      }
+    }
+    return { blobs, snapshots, bytes };
+  }
+}
+
+function fullRef(s: string): string | undefined {
+  try {
+    return formatReference(normalizeReference(s));
+  } catch {
+    return undefined;
+  }
+}

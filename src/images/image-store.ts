@@ -1,0 +1,181 @@
+/**
+ * Image records and references (name → image ID), the metadata half of the
+ * image store; the bytes live in the content store and the unpacked layers
+ * in the snapshotter.
+ *
+ * An image's ID is the digest of its config blob, as in Docker. Each image
+ * has one record file (images/<hex>.json); all references live in one
+ * references.json, rewritten atomically under a mutex so a crash leaves
+ * either the old or the new set of tags.
+ */
+import { promises as fs } from 'node:fs';
+import * as path from 'node:path';
+import { type Digest, isDigestString } from '../content/digest.js';
+import { ConflictError, InvalidArgumentError, NotFoundError, isErrno } from '../errors.js';
+import { formatReference, normalizeReference } from '../reference/reference.js';
+import { readJsonIfExists, sweepTempFiles, writeJsonAtomic } from '../storage/atomic-write.js';
+import { Mutex } from '../storage/mutex.js';
+
+export interface ImageRecord {
+  id: Digest;
+  manifestDigest: Digest;
+  /** Sum of the uncompressed layer sizes. */
+  size: number;
+  /** Local parent image (set by commit and build), for `docker history` and the build cache. */
+  parent?: Digest;
+  /** When the image was added to this store. */
+  added: string;
+  /** Digests the image was pulled or loaded by ("name@sha256:…"). */
+  repoDigests?: string[];
+}
+
+export class ImageStore {
+  readonly #dir: string;
+  readonly #refsFile: string;
+  readonly #mutex = new Mutex();
+  #records = new Map<Digest, ImageRecord>();
+  #refs = new Map<string, Digest>();
+
+  constructor(root: string) {
+    this.#dir = path.join(root, 'images');
+    this.#refsFile = path.join(root, 'references.json');
+  }
+
+  async init(): Promise<void> {
+    await fs.mkdir(this.#dir, { recursive: true });
+    await sweepTempFiles(this.#dir);
+    await sweepTempFiles(path.dirname(this.#refsFile));
+    for (const name of await fs.readdir(this.#dir)) {
+      if (!name.endsWith('.json')) continue;
+      const rec = await readJsonIfExists<ImageRecord>(path.join(this.#dir, name));
+      if (rec) this.#records.set(rec.id, rec);
+    }
+    const refs = (await readJsonIfExists<Record<string, Digest>>(this.#refsFile)) ?? {};
+    for (const [ref, id] of Object.entries(refs)) {
+      // A reference to an image whose record never landed is dropped, not trusted.
+      if (this.#records.has(id)) this.#refs.set(ref, id);
+    }
+  }
+
+  list(): ImageRecord[] {
+    return [...this.#records.values()];
+  }
+
+  get(id: Digest): ImageRecord {
+    const rec = this.#records.get(id);
+    if (!rec) throw new NotFoundError(`No such image: ${id}`);
+    return rec;
+  }
+
+  /** Every full reference ("docker.io/library/busybox:latest") that points at id. */
+  referencesOf(id: Digest): string[] {
+    return [...this.#refs.entries()].filter(([, v]) => v === id).map(([k]) => k).sort();
+  }
+
+  allReferences(): ReadonlyMap<string, Digest> {
+    return this.#refs;
+  }
+
+  /**
+   * Finds an image the way Docker does: by full or short ID ("sha256:ab…",
+   * "ab12…"), by reference with the default tag, or by name@digest.
+   */
+  resolve(nameOrId: string): ImageRecord {
+    const byId = this.#byIdPrefix(nameOrId);
+    if (byId) return byId;
+    let full: string;
+    try {
+      full = formatReference(normalizeReference(nameOrId));
+    } catch {
+      throw new NotFoundError(`No such image: ${nameOrId}`);
+    }
+    const id = this.#refs.get(full);
+    if (id) return this.get(id);
+    const at = full.indexOf('@');
+    if (at > 0) {
+      const digest = full.slice(at + 1);
+      for (const rec of this.#records.values()) {
+        if (rec.manifestDigest === digest || rec.id === digest) return rec;
+      }
+    }
+    throw new NotFoundError(`No such image: ${nameOrId}`);
+  }
+
+  #byIdPrefix(s: string): ImageRecord | undefined {
+    if (isDigestString(s)) return this.#records.get(s as Digest);
+    const hex = s.startsWith('sha256:') ? s.slice(7) : s;
+    if (!/^[a-f0-9]{1,64}$/.test(hex)) return undefined;
+    // Docker accepts any unambiguous prefix when given with "sha256:", and a bare
+    // prefix only if it is not also a valid reference that exists.
+    const matches = [...this.#records.keys()].filter((id) => id.slice(7).startsWith(hex));
+    if (matches.length === 1 && (s.startsWith('sha256:') || !this.#refs.has(formatReferenceSafe(s)))) {
+      return this.#records.get(matches[0]!);
+    }
+    if (matches.length > 1 && hex.length >= 12) {
+      throw new ConflictError(`multiple IDs found with provided prefix: ${s}`);
+    }
+    return undefined;
+  }
+
+  async add(rec: ImageRecord): Promise<void> {
+    await this.#mutex.run(async () => {
+      await writeJsonAtomic(path.join(this.#dir, `${rec.id.slice(7)}.json`), rec);
+      this.#records.set(rec.id, rec);
+    });
+  }
+
+  async update(id: Digest, patch: Partial<Omit<ImageRecord, 'id'>>): Promise<void> {
+    await this.#mutex.run(async () => {
+      const rec = { ...this.get(id), ...patch };
+      await writeJsonAtomic(path.join(this.#dir, `${id.slice(7)}.json`), rec);
+      this.#records.set(id, rec);
+    });
+  }
+
+  /** Points reference at id; returns the image it pointed at before, if any. */
+  async tag(id: Digest, reference: string): Promise<Digest | undefined> {
+    this.get(id);
+    const ref = normalizeReference(reference);
+    if (ref.digest && !ref.tag) throw new InvalidArgumentError(`refusing to create a tag with a digest reference`);
+    const full = formatReference(ref);
+    return this.#mutex.run(async () => {
+      const previous = this.#refs.get(full);
+      this.#refs.set(full, id);
+      await this.#saveRefs();
+      return previous === id ? undefined : previous;
+    });
+  }
+
+  async untag(fullReference: string): Promise<void> {
+    await this.#mutex.run(async () => {
+      if (!this.#refs.delete(fullReference)) throw new NotFoundError(`No such image: ${fullReference}`);
+      await this.#saveRefs();
+    });
+  }
+
+  async delete(id: Digest): Promise<void> {
+    await this.#mutex.run(async () => {
+      for (const [ref, v] of [...this.#refs]) if (v === id) this.#refs.delete(ref);
+      await this.#saveRefs();
+      this.#records.delete(id);
+      try {
+        await fs.unlink(path.join(this.#dir, `${id.slice(7)}.json`));
+      } catch (err) {
+        if (!isErrno(err, 'ENOENT')) throw err;
+      }
+    });
+  }
+
+  async #saveRefs(): Promise<void> {
+    const sorted = Object.fromEntries([...this.#refs.entries()].sort(([a], [b]) => a.localeCompare(b)));
+    await writeJsonAtomic(this.#refsFile, sorted);
+  }
+}
+
+function formatReferenceSafe(s: string): string {
+  try {
+    return formatReference(normalizeReference(s));
+  } catch {
+    return '';
+  }
+}

@@ -1,0 +1,168 @@
+/**
+ * The OCI runtime boundary: runc, driven through its CLI.
+ *
+ * A task (a container's init, or an exec'd process) is started through
+ * berth-monitor, which runs `runc create` / `runc exec -d`, then owns the
+ * process's stdio, logs and exit status for as long as it lives — whether or
+ * not berthd is running. Everything else (start, kill, pause, delete) is a
+ * plain runc call.
+ */
+import { promises as fs } from 'node:fs';
+import * as path from 'node:path';
+import { ConflictError, NotFoundError } from '../errors.js';
+import { runTool, ToolError } from '../host/exec-tool.js';
+import { launchMonitor, monitorBinaryPath, type LaunchResult } from './monitor/monitor-client.js';
+import type { OciProcess } from './spec/types.js';
+
+/** Files of one task under the runtime state dir (short paths: unix sockets allow 108 bytes). */
+export interface TaskPaths {
+  dir: string;
+  attachSocket: string;
+  exitFile: string;
+  pidFile: string;
+  consoleSocket: string;
+}
+
+export function taskPaths(dir: string): TaskPaths {
+  return {
+    dir,
+    attachSocket: path.join(dir, 'attach.sock'),
+    exitFile: path.join(dir, 'exit.json'),
+    pidFile: path.join(dir, 'init.pid'),
+    consoleSocket: path.join(dir, 'console.sock'),
+  };
+}
+
+export interface TaskIO {
+  tty: boolean;
+  stdin: boolean;
+  stdinOnce: boolean;
+  logPath?: string;
+  waitAttach?: boolean;
+}
+
+export interface RuntimeState {
+  status: 'created' | 'running' | 'paused' | 'stopped' | string;
+  pid: number;
+}
+
+export class RuncRuntime {
+  readonly #runc: string;
+  readonly #root: string;
+  readonly #monitor: string;
+
+  constructor(opts: { runcPath: string; stateRoot: string; monitorPath?: string }) {
+    this.#runc = opts.runcPath;
+    this.#root = opts.stateRoot;
+    this.#monitor = opts.monitorPath ?? monitorBinaryPath();
+  }
+
+  async init(): Promise<void> {
+    await fs.mkdir(this.#root, { recursive: true, mode: 0o700 });
+  }
+
+  #argv(...args: string[]): string[] {
+    return [this.#runc, '--root', this.#root, ...args];
+  }
+
+  /** Creates the container's init (stopped before exec) under a new monitor. */
+  async create(id: string, bundle: string, paths: TaskPaths, io: TaskIO): Promise<LaunchResult> {
+    await fs.mkdir(paths.dir, { recursive: true, mode: 0o700 });
+    await fs.rm(paths.exitFile, { force: true });
+    const argv = this.#argv('create', '--bundle', bundle, '--pid-file', paths.pidFile);
+    if (io.tty) argv.push('--console-socket', paths.consoleSocket);
+    argv.push(id);
+    return launchMonitor({
+      monitorPath: this.#monitor,
+      runtimeArgv: argv,
+      attachSocket: paths.attachSocket,
+      exitFile: paths.exitFile,
+      pidFile: paths.pidFile,
+      ...(io.logPath ? { logPath: io.logPath } : {}),
+      ...(io.tty ? { consoleSocket: paths.consoleSocket } : {}),
+      stdin: io.stdin,
+      stdinOnce: io.stdinOnce,
+    });
+  }
+
+  async exec(id: string, processFile: string, paths: TaskPaths, io: TaskIO): Promise<LaunchResult> {
+    await fs.mkdir(paths.dir, { recursive: true, mode: 0o700 });
+    const argv = this.#argv('exec', '-d', '--pid-file', paths.pidFile, '--process', processFile);
+    if (io.tty) argv.push('--tty', '--console-socket', paths.consoleSocket);
+    argv.push(id);
+    return launchMonitor({
+      monitorPath: this.#monitor,
+      runtimeArgv: argv,
+      attachSocket: paths.attachSocket,
+      exitFile: paths.exitFile,
+      pidFile: paths.pidFile,
+      ...(io.tty ? { consoleSocket: paths.consoleSocket } : {}),
+      stdin: io.stdin,
+      stdinOnce: io.stdinOnce,
+      waitAttach: io.waitAttach ?? false,
+    });
+  }
+
+  async start(id: string): Promise<void> {
+    await this.#run('start', id);
+  }
+
+  async kill(id: string, signal: number, all = false): Promise<void> {
+    await this.#run('kill', ...(all ? ['--all'] : []), id, String(signal));
+  }
+
+  async pause(id: string): Promise<void> {
+    await this.#run('pause', id);
+  }
+
+  async resume(id: string): Promise<void> {
+    await this.#run('resume', id);
+  }
+
+  async delete(id: string, force = false): Promise<void> {
+    try {
+      await this.#run('delete', ...(force ? ['--force'] : []), id);
+    } catch (err) {
+      if (err instanceof NotFoundError) return;
+      throw err;
+    }
+  }
+
+  async state(id: string): Promise<RuntimeState | undefined> {
+    try {
+      const out = await this.#run('state', id);
+      const s = JSON.parse(out) as { status: string; pid: number };
+      return { status: s.status, pid: s.pid };
+    } catch (err) {
+      if (err instanceof NotFoundError) return undefined;
+      throw err;
+    }
+  }
+
+  async #run(...args: string[]): Promise<string> {
+    const [file, ...rest] = this.#argv(...args);
+    try {
+      return await runTool(file!, rest, { timeoutMs: 30_000 });
+    } catch (err) {
+      if (err instanceof ToolError) {
+        const msg = lastRuncMessage(err.stderr);
+        if (/does not exist|not found/i.test(msg)) throw new NotFoundError(`runtime: ${msg}`, { cause: err });
+        if (/not running|is not paused|is paused|is stopped|cannot/.test(msg)) throw new ConflictError(`runtime: ${msg}`, { cause: err });
+        throw new Error(`runc ${args[0]} failed: ${msg}`, { cause: err });
+      }
+      throw err;
+    }
+  }
+}
+
+/** runc prints logrus lines; the last `msg="…"` (or the last line) is the reason. */
+export function lastRuncMessage(stderr: string): string {
+  const lines = stderr.trim().split('\n').filter(Boolean);
+  for (let i = lines.length - 1; i >= 0; i--) {
+    const m = /msg="((?:[^"\\]|\\.)*)"/.exec(lines[i]!);
+    if (m) return m[1]!.replace(/\\"/g, '"');
+  }
+  return lines.at(-1) ?? 'unknown error';
+}
+
+export type { OciProcess };

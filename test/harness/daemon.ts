@@ -1,0 +1,203 @@
+/**
+ * Starts a real berthd on a temp socket, data root and exec root for a test
+ * file, and tears down everything it made — containers, monitors, mounts,
+ * cgroups, temp dirs — even when a test fails.
+ */
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdtempSync, promises as fs, readFileSync, readdirSync } from 'node:fs';
+import { request } from 'node:http';
+import * as path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+/** dist/test/harness → repo root */
+export const REPO_ROOT = path.resolve(here, '..', '..', '..');
+export const BERTHD = path.join(REPO_ROOT, 'dist', 'src', 'cmd', 'berthd.js');
+export const BERTH = path.join(REPO_ROOT, 'dist', 'src', 'cmd', 'berth.js');
+export const DOCKER = '/usr/local/bin/docker';
+export const hasDocker = existsSync(DOCKER);
+
+export interface RunResult {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+export class TestDaemon {
+  readonly dir: string;
+  readonly socket: string;
+  readonly dataRoot: string;
+  readonly execRoot: string;
+  #proc?: ChildProcess;
+  #stderr = '';
+
+  constructor() {
+    // Short paths: unix sockets under the exec root are limited to 108 bytes.
+    this.dir = mkdtempSync('/tmp/bt-');
+    this.socket = path.join(this.dir, 'berth.sock');
+    this.dataRoot = path.join(this.dir, 'data');
+    this.execRoot = path.join(this.dir, 'run');
+  }
+
+  get host(): string {
+    return `unix://${this.socket}`;
+  }
+
+  get log(): string {
+    return this.#stderr;
+  }
+
+  async start(): Promise<void> {
+    const proc = spawn(process.execPath, [BERTHD, '--host', this.host, '--data-root', this.dataRoot, '--exec-root', this.execRoot], {
+      stdio: ['ignore', 'ignore', 'pipe'],
+    });
+    this.#proc = proc;
+    proc.stderr!.on('data', (d: Buffer) => (this.#stderr += d.toString()));
+    const deadline = Date.now() + 15_000;
+    while (Date.now() < deadline) {
+      if (proc.exitCode !== null) throw new Error(`berthd exited with ${proc.exitCode}: ${this.#stderr}`);
+      if (await this.ping()) return;
+      await new Promise((r) => setTimeout(r, 25));
+    }
+    throw new Error(`berthd did not answer on ${this.socket}: ${this.#stderr}`);
+  }
+
+  get pid(): number | undefined {
+    return this.#proc?.pid;
+  }
+
+  ping(): Promise<boolean> {
+    return new Promise((resolve) => {
+      const req = request({ socketPath: this.socket, path: '/_ping' }, (res) => {
+        res.resume();
+        resolve(res.statusCode === 200);
+      });
+      req.on('error', () => resolve(false));
+      req.end();
+    });
+  }
+
+  /** Stops berthd: SIGTERM (clean) or SIGKILL (crash); containers keep running either way. */
+  async stop(signal: NodeJS.Signals = 'SIGTERM'): Promise<void> {
+    const proc = this.#proc;
+    if (!proc || proc.exitCode !== null || proc.signalCode !== null) return;
+    const exited = new Promise((r) => proc.once('exit', r));
+    proc.kill(signal);
+    await exited;
+  }
+
+  /** Calls the API directly; the body is parsed as JSON when it is JSON. */
+  api(method: string, urlPath: string, body?: unknown): Promise<{ status: number; body: unknown; text: string }> {
+    return new Promise((resolve, reject) => {
+      const payload = body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body);
+      const req = request(
+        { socketPath: this.socket, path: urlPath, method, headers: payload ? { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(payload) } : {} },
+        (res) => {
+          let text = '';
+          res.setEncoding('utf8');
+          res.on('data', (d: string) => (text += d));
+          res.on('end', () => {
+            let parsed: unknown = text;
+            try {
+              parsed = JSON.parse(text);
+            } catch {
+              // not JSON
+            }
+            resolve({ status: res.statusCode ?? 0, body: parsed, text });
+          });
+        },
+      );
+      req.on('error', reject);
+      req.end(payload);
+    });
+  }
+
+  async bootstrapBusybox(): Promise<void> {
+    const r = await this.api('POST', '/berth/images/bootstrap?name=busybox');
+    if (r.status !== 200) throw new Error(`bootstrap failed: ${r.status} ${r.text}`);
+  }
+
+  /** Runs the berth CLI against this daemon. */
+  berth(args: string[], opts: { input?: string; timeoutMs?: number } = {}): RunResult {
+    return run(process.execPath, [BERTH, '-H', this.host, ...args], opts);
+  }
+
+  /** Runs the real docker CLI against this daemon. */
+  docker(args: string[], opts: { input?: string; timeoutMs?: number } = {}): RunResult {
+    return run(DOCKER, args, { ...opts, env: { DOCKER_HOST: this.host, DOCKER_CONFIG: path.join(this.dir, 'docker-config') } });
+  }
+
+  /** Everything the daemon made goes: containers, monitors, mounts, cgroups, files. */
+  async cleanup(): Promise<void> {
+    await this.stop('SIGKILL');
+    const runcRoot = path.join(this.execRoot, 'runc');
+    if (existsSync(runcRoot)) {
+      const list = spawnSync('runc', ['--root', runcRoot, 'list', '-q'], { encoding: 'utf8' });
+      for (const id of list.stdout.split('\n').filter(Boolean)) {
+        spawnSync('runc', ['--root', runcRoot, 'kill', id, 'KILL']);
+        spawnSync('runc', ['--root', runcRoot, 'delete', '-f', id]);
+        removeCgroup(`berth/${id}`);
+      }
+    }
+    killMonitorsUnder(this.dir);
+    for (const m of mountsUnder(this.dir).reverse()) spawnSync('umount', ['-l', m]);
+    for (const id of containerIds(this.dataRoot)) removeCgroup(`berth/${id}`);
+    await fs.rm(this.dir, { recursive: true, force: true });
+  }
+}
+
+function run(file: string, args: string[], opts: { input?: string; timeoutMs?: number; env?: Record<string, string> }): RunResult {
+  const r = spawnSync(file, args, {
+    input: opts.input ?? '',
+    encoding: 'utf8',
+    timeout: opts.timeoutMs ?? 60_000,
+    env: { ...process.env, ...opts.env },
+  });
+  return { code: r.status ?? (r.signal ? 128 : 1), stdout: r.stdout ?? '', stderr: r.stderr ?? '' };
+}
+
+export function mountsUnder(dir: string): string[] {
+  return readFileSync('/proc/self/mountinfo', 'utf8')
+    .split('\n')
+    .map((l) => l.split(' ')[4] ?? '')
+    .filter((m) => m.startsWith(dir + '/'));
+}
+
+function containerIds(dataRoot: string): string[] {
+  try {
+    return readdirSync(path.join(dataRoot, 'containers'));
+  } catch {
+    return [];
+  }
+}
+
+function killMonitorsUnder(dir: string): void {
+  for (const pid of readdirSync('/proc').filter((p) => /^\d+$/.test(p))) {
+    try {
+      const cmd = readFileSync(`/proc/${pid}/cmdline`, 'utf8');
+      if (cmd.includes('berth-monitor') && cmd.includes(dir)) process.kill(Number(pid), 'SIGKILL');
+    } catch {
+      // gone
+    }
+  }
+}
+
+function removeCgroup(rel: string): void {
+  for (const ctrl of readdirSync('/sys/fs/cgroup')) {
+    const p = path.join('/sys/fs/cgroup', ctrl, rel);
+    if (existsSync(p)) spawnSync('rmdir', [p]);
+  }
+}
+
+/** For a test file: one daemon with the busybox image, cleaned up after the file. */
+export async function startDaemonWithBusybox(): Promise<TestDaemon> {
+  const d = new TestDaemon();
+  try {
+    await d.start();
+    await d.bootstrapBusybox();
+  } catch (err) {
+    await d.cleanup();
+    throw err;
+  }
+  return d;
+}
