@@ -1,13 +1,16 @@
 #!/usr/bin/env bash
-# Compiles berth-monitor, the small C process that supervises one container
-# (see docs/runtime.md). Output: dist/bin/berth-monitor.
+# Compiles berth-monitor, the small C process that supervises one task
+# (see docs/runtime-monitor.md). Output: dist/bin/berth-monitor.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 mkdir -p dist/bin
-src=src/runtime/monitor/berth-monitor.c
-[[ -f "$src" ]] || exit 0
+dir=src/runtime/monitor
+[[ -f "$dir/berth-monitor.c" ]] || exit 0
 out=dist/bin/berth-monitor
-if [[ ! -x "$out" || "$src" -nt "$out" ]]; then
-  cc -O2 -Wall -Wextra -Werror -std=gnu11 -o "$out.tmp" "$src"
+stale=0
+[[ -x "$out" ]] || stale=1
+for f in "$dir"/*.c "$dir"/*.h; do [[ "$f" -nt "$out" ]] && stale=1; done
+if (( stale )); then
+  cc -O2 -Wall -Wextra -Werror -std=gnu11 -o "$out.tmp" "$dir"/*.c
   mv "$out.tmp" "$out"
 fi
