@@ -12,14 +12,14 @@ import { EventEmitter } from 'node:events';
 import { randomBytes } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
-import { InvalidArgumentError, NotFoundError } from '../errors.js';
+import { BerthError, InvalidArgumentError, NotFoundError } from '../errors.js';
 import type { ImageService } from '../images/image-service.js';
 import { KeyedMutex } from '../storage/mutex.js';
-import { writeJsonAtomic } from '../storage/atomic-write.js';
+import { writeFileAtomic } from '../storage/atomic-write.js';
 import type { Snapshotter } from '../snapshots/types.js';
 import { taskPaths, type RuncRuntime, type TaskPaths } from '../runtime/runc-runtime.js';
 import { watchExit, readExitFile, type ExitStatus } from '../runtime/monitor/monitor-client.js';
-import { buildContainerSpec } from '../runtime/spec/spec-builder.js';
+import { buildContainerSpec, specToJson } from '../runtime/spec/spec-builder.js';
 import { validateResources } from '../runtime/spec/validate.js';
 import { resolveUser } from '../runtime/user.js';
 import { generateName } from '../units/ids.js';
@@ -143,7 +143,7 @@ export class ContainerService {
         const spec = buildContainerSpec(specInputFor(c, { rootfs, user, binds: etc, cgroupsPath: this.cgroupsPath(c) }));
         const bundle = path.join(this.#d.store.dir(c.id), 'bundle');
         await fs.mkdir(bundle, { recursive: true });
-        await writeJsonAtomic(path.join(bundle, 'config.json'), spec);
+        await writeFileAtomic(path.join(bundle, 'config.json'), specToJson(spec));
         await this.#d.runtime.delete(c.id, true);
         const launched = await this.#d.runtime.create(c.id, bundle, paths, {
           tty: !!c.config.Tty,
@@ -295,5 +295,7 @@ function translateStartError(err: unknown): unknown {
   if (exitCodeForStartError(message) !== 128) {
     return new InvalidArgumentError(`failed to create task for container: OCI runtime create failed: ${message}: unknown`, { cause: err });
   }
+  // Anything else at start time (an unknown user, a bad mount) is the daemon's failure, as in Docker.
+  if (err instanceof NotFoundError) return new BerthError(message, { cause: err });
   return err;
 }

@@ -15,9 +15,10 @@ import { ConflictError, InvalidArgumentError, NotFoundError } from '../errors.js
 import { openAttach, watchExit } from '../runtime/monitor/monitor-client.js';
 import { taskPaths, type RuncRuntime, type TaskPaths } from '../runtime/runc-runtime.js';
 import { buildExecProcess } from '../runtime/spec/process-spec.js';
+import { specToJson } from '../runtime/spec/spec-builder.js';
 import type { OciSpec } from '../runtime/spec/types.js';
 import { resolveUser } from '../runtime/user.js';
-import { readJsonIfExists, writeJsonAtomic } from '../storage/atomic-write.js';
+import { readJsonIfExists, writeFileAtomic } from '../storage/atomic-write.js';
 import { guards } from './container.js';
 import type { ContainerService } from './container-service.js';
 
@@ -93,7 +94,7 @@ export class ExecService {
     });
     await fs.mkdir(s.paths.dir, { recursive: true, mode: 0o700 });
     const processFile = path.join(s.paths.dir, 'process.json');
-    await writeJsonAtomic(processFile, proc);
+    await writeFileAtomic(processFile, specToJson(proc));
     const attached = !opts.detach && !!(s.config.AttachStdout || s.config.AttachStderr || s.config.AttachStdin);
     s.running = true;
     try {

@@ -68,8 +68,8 @@ export class Daemon {
       await runtime.init();
       const layout = detectCgroupLayout();
       const cgroups = {
-        oomKillCount: (p: string) => openCgroup(p, layout).oomKillCount(),
-        pids: (p: string) => openCgroup(p, layout).pids(),
+        oomKillCount: (p: string) => openCgroup(p, layout).oomKillCount().catch(() => 0),
+        pids: (p: string) => openCgroup(p, layout).pids().catch(() => []),
       };
       const store = new ContainerStore(cfg.dataRoot);
       await store.init();
@@ -92,6 +92,7 @@ export class Daemon {
         attach,
         images,
         snapshotter,
+        content,
         cgroups,
         processTable,
         sizes: async (c) => {

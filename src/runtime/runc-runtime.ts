@@ -12,6 +12,7 @@ import * as path from 'node:path';
 import { ConflictError, NotFoundError } from '../errors.js';
 import { runTool, ToolError } from '../host/exec-tool.js';
 import { launchMonitor, monitorBinaryPath, type LaunchResult } from './monitor/monitor-client.js';
+import { runtimeMessage } from './monitor/runtime-error.js';
 import type { OciProcess } from './spec/types.js';
 
 /** Files of one task under the runtime state dir (short paths: unix sockets allow 108 bytes). */
@@ -145,7 +146,7 @@ export class RuncRuntime {
       return await runTool(file!, rest, { timeoutMs: 30_000 });
     } catch (err) {
       if (err instanceof ToolError) {
-        const msg = lastRuncMessage(err.stderr);
+        const msg = runtimeMessage(err.stderr);
         if (/does not exist|not found/i.test(msg)) throw new NotFoundError(`runtime: ${msg}`, { cause: err });
         if (/not running|is not paused|is paused|is stopped|cannot/.test(msg)) throw new ConflictError(`runtime: ${msg}`, { cause: err });
         throw new Error(`runc ${args[0]} failed: ${msg}`, { cause: err });
@@ -153,16 +154,6 @@ export class RuncRuntime {
       throw err;
     }
   }
-}
-
-/** runc prints logrus lines; the last `msg="…"` (or the last line) is the reason. */
-export function lastRuncMessage(stderr: string): string {
-  const lines = stderr.trim().split('\n').filter(Boolean);
-  for (let i = lines.length - 1; i >= 0; i--) {
-    const m = /msg="((?:[^"\\]|\\.)*)"/.exec(lines[i]!);
-    if (m) return m[1]!.replace(/\\"/g, '"');
-  }
-  return lines.at(-1) ?? 'unknown error';
 }
 
 export type { OciProcess };
