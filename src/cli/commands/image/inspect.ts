@@ -1,0 +1,24 @@
+/**
+ * `berth image inspect`: the daemon's JSON for images, or a --format
+ * template applied to each.
+ */
+import type { BerthCli } from '../../cli-context.js';
+import { BerthCommand, minArgs } from '../command.js';
+import { printInspect } from '../inspect-output.js';
+
+export interface ImageInspectOptions {
+  images: string[];
+  format?: string;
+}
+
+export function newImageInspectCommand(cli: BerthCli): BerthCommand {
+  return new BerthCommand('inspect')
+    .use('inspect [OPTIONS] IMAGE [IMAGE...]')
+    .description('Display detailed information on one or more images')
+    .option('-f, --format <string>', 'Format output using a custom template')
+    .run<{ format?: string }>(minArgs(1), (images, f) => runImageInspect(cli, { images, format: f.format }));
+}
+
+export async function runImageInspect(cli: BerthCli, o: ImageInspectOptions): Promise<void> {
+  await printInspect(cli, o.images, o.format, (ref) => cli.client.images.inspect(ref));
+}

@@ -1,0 +1,189 @@
+/**
+ * The command tree: `berth <object> <verb>` groups, and the top-level
+ * aliases docker keeps for its old flat commands (`berth run` = `berth
+ * container run`, `ps` = `container ls`, …), declared once in TOP_LEVEL.
+ *
+ * Every command is built by an explicit factory call here (no
+ * self-registration): read this file to see everything `berth` can do.
+ */
+import { Option } from 'commander';
+import type { BerthCli } from '../cli-context.js';
+import { defaultHost } from '../client.js';
+import { BerthCommand } from './command.js';
+import { newAttachCommand } from './container/attach.js';
+import { newCommitCommand } from './container/commit.js';
+import { newCpCommand } from './container/cp.js';
+import { newCreateCommand } from './container/create.js';
+import { newDiffCommand } from './container/diff.js';
+import { newExecCommand } from './container/exec.js';
+import { newExportCommand } from './container/export.js';
+import { newInspectCommand } from './container/inspect.js';
+import { newKillCommand } from './container/kill.js';
+import { newLogsCommand } from './container/logs.js';
+import { newListCommand } from './container/ls.js';
+import { newPauseCommand } from './container/pause.js';
+import { newPortCommand } from './container/port.js';
+import { newPruneCommand } from './container/prune.js';
+import { newRenameCommand } from './container/rename.js';
+import { newRestartCommand } from './container/restart.js';
+import { newRmCommand } from './container/rm.js';
+import { newRunCommand } from './container/run.js';
+import { newStartCommand } from './container/start.js';
+import { newStopCommand } from './container/stop.js';
+import { newTopCommand } from './container/top.js';
+import { newUnpauseCommand } from './container/unpause.js';
+import { newWaitCommand } from './container/wait.js';
+import { newBootstrapCommand } from './image/bootstrap.js';
+import { newHistoryCommand } from './image/history.js';
+import { newImportCommand } from './image/import.js';
+import { newImageInspectCommand } from './image/inspect.js';
+import { newLoadCommand } from './image/load.js';
+import { newImageListCommand } from './image/ls.js';
+import { newImagePruneCommand } from './image/prune.js';
+import { newPullCommand } from './image/pull.js';
+import { newImageRmCommand } from './image/rm.js';
+import { newSaveCommand } from './image/save.js';
+import { newTagCommand } from './image/tag.js';
+import { newInfoCommand } from './system/info.js';
+import { newSystemInspectCommand } from './system/inspect.js';
+import { newPingCommand } from './system/ping.js';
+import { newVersionCommand, cliVersion } from './system/version.js';
+
+type Factory = (cli: BerthCli) => BerthCommand;
+
+interface Verb {
+  factory: Factory;
+  aliases?: string[];
+  hidden?: boolean;
+}
+
+/** object → verb → how to build it. */
+export const GROUPS: Readonly<Record<string, { description: string; verbs: Readonly<Record<string, Verb>> }>> = {
+  container: {
+    description: 'Manage containers',
+    verbs: {
+      attach: { factory: newAttachCommand },
+      commit: { factory: newCommitCommand },
+      cp: { factory: newCpCommand },
+      create: { factory: newCreateCommand },
+      diff: { factory: newDiffCommand },
+      exec: { factory: newExecCommand },
+      export: { factory: newExportCommand },
+      inspect: { factory: newInspectCommand },
+      kill: { factory: newKillCommand },
+      logs: { factory: newLogsCommand },
+      ls: { factory: newListCommand, aliases: ['ps', 'list'] },
+      pause: { factory: newPauseCommand },
+      port: { factory: newPortCommand },
+      prune: { factory: newPruneCommand },
+      rename: { factory: newRenameCommand },
+      restart: { factory: newRestartCommand },
+      rm: { factory: newRmCommand, aliases: ['remove'] },
+      run: { factory: newRunCommand },
+      start: { factory: newStartCommand },
+      stop: { factory: newStopCommand },
+      top: { factory: newTopCommand },
+      unpause: { factory: newUnpauseCommand },
+      wait: { factory: newWaitCommand },
+    },
+  },
+  image: {
+    description: 'Manage images',
+    verbs: {
+      bootstrap: { factory: newBootstrapCommand },
+      history: { factory: newHistoryCommand },
+      import: { factory: newImportCommand },
+      inspect: { factory: newImageInspectCommand },
+      load: { factory: newLoadCommand },
+      ls: { factory: newImageListCommand, aliases: ['list'] },
+      prune: { factory: newImagePruneCommand },
+      pull: { factory: newPullCommand },
+      rm: { factory: newImageRmCommand, aliases: ['remove'] },
+      save: { factory: newSaveCommand },
+      tag: { factory: newTagCommand },
+    },
+  },
+  system: {
+    description: 'Manage Berth',
+    verbs: {
+      info: { factory: newInfoCommand },
+      inspect: { factory: newSystemInspectCommand, hidden: true },
+      ping: { factory: newPingCommand, hidden: true },
+      version: { factory: newVersionCommand, hidden: true },
+    },
+  },
+};
+
+/** Top-level name → [object, verb] it stands for (docker's legacy commands). */
+export const TOP_LEVEL: Readonly<Record<string, readonly [string, string]>> = {
+  attach: ['container', 'attach'],
+  commit: ['container', 'commit'],
+  cp: ['container', 'cp'],
+  create: ['container', 'create'],
+  diff: ['container', 'diff'],
+  exec: ['container', 'exec'],
+  export: ['container', 'export'],
+  kill: ['container', 'kill'],
+  logs: ['container', 'logs'],
+  pause: ['container', 'pause'],
+  port: ['container', 'port'],
+  ps: ['container', 'ls'],
+  rename: ['container', 'rename'],
+  restart: ['container', 'restart'],
+  rm: ['container', 'rm'],
+  run: ['container', 'run'],
+  start: ['container', 'start'],
+  stop: ['container', 'stop'],
+  top: ['container', 'top'],
+  unpause: ['container', 'unpause'],
+  wait: ['container', 'wait'],
+  history: ['image', 'history'],
+  images: ['image', 'ls'],
+  import: ['image', 'import'],
+  load: ['image', 'load'],
+  pull: ['image', 'pull'],
+  rmi: ['image', 'rm'],
+  save: ['image', 'save'],
+  tag: ['image', 'tag'],
+  info: ['system', 'info'],
+  inspect: ['system', 'inspect'],
+  version: ['system', 'version'],
+};
+
+export interface GlobalOptions {
+  host?: string[];
+}
+
+/** Builds the whole `berth` program around one CLI context. */
+export function buildProgram(cli: BerthCli): BerthCommand {
+  const program = new BerthCommand('berth')
+    .use('berth [OPTIONS] COMMAND')
+    .description('A self-sufficient runtime for containers')
+    .addOption(
+      new Option('-H, --host <list>', `Daemon socket to connect to (default "${defaultHost()}")`).argParser(
+        (v: string, prev: string[] | undefined) => [...(prev ?? []), v],
+      ),
+    )
+    .version(`Berth version ${cliVersion()}`, '-v, --version', 'Print version information and quit');
+  program.hook('preAction', () => {
+    const hosts = program.opts<GlobalOptions>().host;
+    if (hosts !== undefined && hosts.length > 0) cli.setHost(hosts[hosts.length - 1]!);
+  });
+
+  for (const [object, group] of Object.entries(GROUPS)) {
+    const cmd = new BerthCommand(object).use(`${object} COMMAND`).description(group.description);
+    for (const [verb, spec] of Object.entries(group.verbs)) {
+      const sub = spec.factory(cli);
+      if (spec.aliases !== undefined) sub.aliases(spec.aliases);
+      cmd.addCommand(sub, spec.hidden === true ? { hidden: true } : {});
+      if (sub.name() !== verb) throw new Error(`command ${object} ${verb} is named ${sub.name()}`);
+    }
+    program.addCommand(cmd);
+  }
+  for (const [name, [object, verb]] of Object.entries(TOP_LEVEL)) {
+    const spec = GROUPS[object]?.verbs[verb];
+    if (spec === undefined) throw new Error(`alias ${name} points at missing ${object} ${verb}`);
+    program.addCommand(spec.factory(cli).rename(name));
+  }
+  return program;
+}
