@@ -84,6 +84,34 @@ export function makeContext(
   signal: AbortSignal,
 ): RequestContext {
   const url = new URL(req.url ?? '/', 'http://berth');
+  // On an upgrade request Node hands over the raw socket: the request body (exec
+  // start's JSON) is in `head` and on the socket, not in req. Take exactly
+  // Content-Length bytes for body(); the rest is the client's stream (stdin).
+  let rest = upgrade?.head ?? Buffer.alloc(0);
+  const readUpgradeBody = async (): Promise<Buffer> => {
+    const want = Number(req.headers['content-length'] ?? 0);
+    const socket = upgrade!.socket;
+    while (rest.length < want) {
+      const chunk = await new Promise<Buffer | null>((resolve) => {
+        const onData = (d: Buffer) => done(d);
+        const onEnd = () => done(null);
+        const done = (d: Buffer | null) => {
+          socket.off('data', onData);
+          socket.off('end', onEnd);
+          socket.pause();
+          resolve(d);
+        };
+        socket.on('data', onData);
+        socket.once('end', onEnd);
+        socket.resume();
+      });
+      if (!chunk) break;
+      rest = Buffer.concat([rest, chunk]);
+    }
+    const body = rest.subarray(0, want);
+    rest = rest.subarray(want);
+    return body;
+  };
   return {
     req,
     res: res as ServerResponse,
@@ -93,11 +121,16 @@ export function makeContext(
     signal,
     async body<T>(): Promise<T | undefined> {
       const chunks: Buffer[] = [];
-      let size = 0;
-      for await (const chunk of req as AsyncIterable<Buffer>) {
-        size += chunk.length;
-        if (size > MAX_BODY) throw new InvalidArgumentError('request body too large');
-        chunks.push(chunk);
+      if (upgrade) {
+        if (Number(req.headers['content-length'] ?? 0) > MAX_BODY) throw new InvalidArgumentError('request body too large');
+        chunks.push(await readUpgradeBody());
+      } else {
+        let size = 0;
+        for await (const chunk of req as AsyncIterable<Buffer>) {
+          size += chunk.length;
+          if (size > MAX_BODY) throw new InvalidArgumentError('request body too large');
+          chunks.push(chunk);
+        }
       }
       const text = Buffer.concat(chunks).toString('utf8').trim();
       if (text === '') return undefined;
@@ -111,7 +144,7 @@ export function makeContext(
       if (upgrade) {
         const socket = upgrade.socket as Socket;
         socket.write(`HTTP/1.1 101 UPGRADED\r\nContent-Type: ${contentType}\r\nConnection: Upgrade\r\nUpgrade: tcp\r\n\r\n`);
-        if (upgrade.head.length) socket.unshift(upgrade.head);
+        if (rest.length) socket.unshift(rest);
         socket.setNoDelay?.(true);
         return { input: socket, output: socket, close: () => socket.end() };
       }

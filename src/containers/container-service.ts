@@ -133,6 +133,16 @@ export class ContainerService {
   /** Returns false when the container was already running (HTTP 304). */
   async start(idOrName: string): Promise<boolean> {
     const c = this.#d.store.get(idOrName);
+    try {
+      return await this.#startLocked(c);
+    } catch (err) {
+      // Docker removes an AutoRemove container whose start failed; `run --rm` waits for that.
+      if (c.hostConfig.AutoRemove) await this.remove(c.id, { force: true }).catch(() => undefined);
+      throw err;
+    }
+  }
+
+  async #startLocked(c: ContainerRecord): Promise<boolean> {
     return this.locks.run(c.id, async () => {
       if (!guards.canStart(c)) return false;
       const paths = this.taskPaths(c);

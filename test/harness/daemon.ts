@@ -16,6 +16,8 @@ export const BERTHD = path.join(REPO_ROOT, 'dist', 'src', 'cmd', 'berthd.js');
 export const BERTH = path.join(REPO_ROOT, 'dist', 'src', 'cmd', 'berth.js');
 export const DOCKER = '/usr/local/bin/docker';
 export const hasDocker = existsSync(DOCKER);
+/** Suites that drive a CLI run once with berth and once with the real docker CLI when it is installed. */
+export const cliUnderTest: Array<'berth' | 'docker'> = hasDocker ? ['berth', 'docker'] : ['berth'];
 
 export interface RunResult {
   code: number;
@@ -129,6 +131,11 @@ export class TestDaemon {
 
   /** Everything the daemon made goes: containers, monitors, mounts, cgroups, files. */
   async cleanup(): Promise<void> {
+    const proc = this.#proc;
+    if (proc && (proc.exitCode !== null || (proc.signalCode !== null && proc.signalCode !== 'SIGKILL'))) {
+      // The daemon died under the test: its stderr is the evidence.
+      process.stderr.write(`berthd exited unexpectedly (${proc.exitCode ?? proc.signalCode}):\n${this.#stderr}\n`);
+    }
     await this.stop('SIGKILL');
     const runcRoot = path.join(this.execRoot, 'runc');
     if (existsSync(runcRoot)) {

@@ -83,7 +83,7 @@ export function containerStreamRoutes(r: Router, s: Services): void {
     const stdout = queryBool(q, 'stdout');
     const stderr = queryBool(q, 'stderr');
     if (!stdout && !stderr) throw new InvalidArgumentError('Bad parameters: you must choose at least one stream');
-    const now = Date.now() / 1000;
+    const now = new Date();
     const tailRaw = q.get('tail');
     const tail = tailRaw && tailRaw !== 'all' ? Number(tailRaw) : undefined;
     if (tail !== undefined && (!Number.isInteger(tail) || tail < 0)) throw new InvalidArgumentError(`invalid tail: ${tailRaw}`);

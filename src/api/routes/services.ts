@@ -5,6 +5,7 @@ import type { ContainerRecord } from '../../containers/container.js';
 import type { ContainerService } from '../../containers/container-service.js';
 import type { ContainerSignals } from '../../containers/container-signals.js';
 import type { ExecService } from '../../containers/exec-service.js';
+import type { ContentStore } from '../../content/content-store.js';
 import type { ImageRecord } from '../../images/image-store.js';
 import type { ImageService } from '../../images/image-service.js';
 import type { Snapshotter } from '../../snapshots/types.js';
@@ -21,6 +22,7 @@ export interface Services {
   attach: AttachBroker;
   images: ImageService;
   snapshotter: Snapshotter;
+  content: ContentStore;
   cgroups: CgroupReader;
   processTable(pids: number[], psArgs: string): Promise<{ Titles: string[]; Processes: string[][] }>;
   /** SizeRw (the container's own layer) and SizeRootFs (with the image). */

@@ -96,7 +96,8 @@ export function statusText(c: ContainerRecord, now = Date.now()): string {
 }
 
 export function summaryJson(c: ContainerRecord, extra: { sizeRw?: number; sizeRootFs?: number } = {}): Record<string, unknown> {
-  const command = [c.path, ...c.args].map((a) => (/\s/.test(a) ? JSON.stringify(a) : a)).join(' ');
+  // As moby's list: arguments containing a space are wrapped in single quotes.
+  const command = c.args.length ? `${c.path} ${c.args.map((a) => (a.includes(' ') ? `'${a}'` : a)).join(' ')}` : c.path;
   return {
     Id: c.id,
     Names: [`/${c.name}`],

@@ -5,9 +5,9 @@
  */
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { hasDocker, startDaemonWithBusybox, type RunResult, type TestDaemon } from '../../harness/daemon.js';
+import { cliUnderTest, startDaemonWithBusybox, type RunResult, type TestDaemon } from '../../harness/daemon.js';
 
-describe('container lifecycle', () => {
+for (const which of cliUnderTest) describe(`container lifecycle (${which} CLI)`, () => {
   let d: TestDaemon;
   let cli: (args: string[], opts?: { input?: string }) => RunResult;
   const ok = (args: string[], input?: string) => {
@@ -19,7 +19,7 @@ describe('container lifecycle', () => {
 
   before(async () => {
     d = await startDaemonWithBusybox();
-    cli = (args, opts) => (hasDocker ? d.docker(args, opts) : d.berth(args, opts));
+    cli = (args, opts) => (which === 'docker' ? d.docker(args, opts) : d.berth(args, opts));
   });
   after(async () => {
     await d?.cleanup();
@@ -31,7 +31,7 @@ describe('container lifecycle', () => {
     assert.equal(state('web'), 'running true false 0');
     const ps = ok(['ps']);
     assert.match(ps, /CONTAINER ID\s+IMAGE\s+COMMAND\s+CREATED\s+STATUS\s+PORTS\s+NAMES/);
-    assert.match(ps, new RegExp(`${id.slice(0, 12)}\\s+busybox\\s+"sh -c 'echo star…"\\s+.*Up .*web`));
+    assert.match(ps, new RegExp(`${id.slice(0, 12)}\\s+busybox\\s+"sh -c 'echo started…"\\s+.*Up .*web`));
     assert.equal(ok(['ps', '-q', '--filter', 'label=tier=front']).trim(), id.slice(0, 12));
     assert.equal(ok(['ps', '-q', '--filter', 'label=tier=back']).trim(), '');
     const logs = cli(['logs', 'web']);

@@ -47,6 +47,6 @@ export async function runSystemInspect(cli: BerthCli, o: InspectOptions): Promis
         if (o.type !== undefined || !skippable) throw err;
       }
     }
-    throw new Error(`error: no such object: ${ref}`);
+    throw new Error(`No such object: ${ref}`);
   });
 }

@@ -1,0 +1,212 @@
+/**
+ * A container's files from outside: `export` (flattened root as a tar),
+ * `diff` (changes vs. the image), and the archive API behind `docker cp`
+ * (stat, get a tar of a path, put a tar into a directory).
+ *
+ * Every operation runs on a root view and holds the container's lock while
+ * it does, so a start, stop or rm cannot mount or unmount underneath it:
+ *   running  the live rootfs mount (what the container sees, minus the
+ *            mounts made inside its own mount namespace)
+ *   stopped  read: a read-only overlay of its upper dir over the image
+ *            layers at a temp mount point; write: its own snapshot mounts.
+ * Streams returned to the API keep the view (and the lock) until they close,
+ * whether they end, fail or the client goes away.
+ *
+ * Paths are container paths; container-path.ts resolves them inside the root
+ * with symlinks followed but clamped to it, as if the root were "/".
+ */
+import { randomBytes } from 'node:crypto';
+import { promises as fs } from 'node:fs';
+import * as path from 'node:path';
+import type { Readable } from 'node:stream';
+import { changesFromUpper } from '../archive/changes.js';
+import { decompressed } from '../archive/compression.js';
+import { extractTar } from '../archive/tar-extract.js';
+import { packDirectory } from '../archive/tar-pack.js';
+import { InvalidArgumentError, NotFoundError, isErrno } from '../errors.js';
+import { mountAll, unmount } from '../host/mount.js';
+import type { Mount, Snapshotter } from '../snapshots/types.js';
+import { isRunning, type ContainerRecord } from './container.js';
+import type { ContainerService } from './container-service.js';
+import { containerPathOf, goFileMode, resolveInRoot, type PathStat } from './container-path.js';
+
+export type { PathStat } from './container-path.js';
+
+/** Docker's Kind numbers in GET /containers/{id}/changes. */
+const KIND = { C: 0, A: 1, D: 2 } as const;
+
+interface RootView {
+  root: string;
+  release(): Promise<void>;
+}
+
+export class ContainerFiles {
+  constructor(
+    private readonly containers: ContainerService,
+    private readonly snapshotter: Snapshotter,
+  ) {}
+
+  /** `docker export`: the flattened filesystem; the view is released when the stream closes. */
+  async export(idOrName: string): Promise<Readable> {
+    const c = this.containers.store.get(idOrName);
+    const view = await this.#open(c, 'read');
+    return releasingOnClose(packDirectory(view.root, { whiteouts: 'none' }), view);
+  }
+
+  /** `docker diff`: the container's own changes, sorted by path. */
+  async changes(idOrName: string): Promise<Array<{ Path: string; Kind: 0 | 1 | 2 }>> {
+    const c = this.containers.store.get(idOrName);
+    const upper = await this.snapshotter.upperDir(c.snapshotKey);
+    const lowers = await this.snapshotter.lowerDirs(c.snapshotKey);
+    return (await changesFromUpper(upper, lowers)).map((ch) => ({ Path: ch.path, Kind: KIND[ch.kind] }));
+  }
+
+  /** HEAD /archive: what the path is, without following a final symlink. */
+  async stat(idOrName: string, containerPath: string): Promise<PathStat> {
+    const c = this.containers.store.get(idOrName);
+    const view = await this.#open(c, 'read');
+    try {
+      return (await this.#statIn(view.root, idOrName, containerPath)).stat;
+    } finally {
+      await view.release();
+    }
+  }
+
+  /** GET /archive: a tar whose top entry is the path's base name, and the path's stat. */
+  async get(idOrName: string, containerPath: string): Promise<{ stat: PathStat; tar: Readable }> {
+    const c = this.containers.store.get(idOrName);
+    const view = await this.#open(c, 'read');
+    try {
+      const { stat, host, isDir } = await this.#statIn(view.root, idOrName, containerPath);
+      // "dir/." is the directory's contents; anything else is one top entry named as the user named it.
+      const wantsContents = isDir && /(^|\/)\.$/.test(containerPath);
+      const tar = packDirectory(host, { whiteouts: 'none', ...(wantsContents ? {} : { rebaseTo: stat.name }) });
+      return { stat, tar: releasingOnClose(tar, view) };
+    } catch (err) {
+      await view.release();
+      throw err;
+    }
+  }
+
+  /** PUT /archive: extracts a tar (plain or gzip) into the directory at containerPath. */
+  async put(idOrName: string, containerPath: string, body: Readable, opts: { noOverwriteDirNonDir?: boolean; copyUIDGID?: boolean } = {}): Promise<void> {
+    const c = this.containers.store.get(idOrName);
+    if (c.hostConfig.ReadonlyRootfs) throw new InvalidArgumentError('container rootfs is marked read-only');
+    const view = await this.#open(c, 'write');
+    try {
+      const dir = await resolveInRoot(view.root, containerPath, true).catch((err: unknown) => {
+        throw isErrno(err, 'ENOENT') || isErrno(err, 'ENOTDIR') ? notFound(containerPath, idOrName) : err;
+      });
+      const st = await fs.lstat(dir).catch((err: unknown) => {
+        throw isErrno(err, 'ENOENT') ? notFound(containerPath, idOrName) : err;
+      });
+      if (!st.isDirectory()) throw new InvalidArgumentError('extraction point is not a directory');
+      // Extract relative to the container root, so symlinks in the tar or on disk resolve inside it, never outside.
+      const rel = path.relative(view.root, dir);
+      void opts; // TODO(archive): noOverwriteDirNonDir and copyUIDGID need options in extractTar
+      await extractTar(await decompressed(body), view.root, {
+        whiteouts: 'keep',
+        symlinks: 'scoped',
+        sameOwner: true,
+        ...(rel ? { rebase: { from: '', to: rel } } : {}),
+      });
+    } finally {
+      await view.release();
+    }
+  }
+
+  async #statIn(root: string, idOrName: string, containerPath: string): Promise<{ stat: PathStat; host: string; isDir: boolean }> {
+    const abs = path.posix.join('/', containerPath);
+    // A trailing "/" or "/." asks for the directory itself, symlink or not (as lstat("dir/") does).
+    const followLast = /\/\.?$/.test(containerPath) && abs !== '/';
+    let host: string;
+    let st;
+    try {
+      host = await resolveInRoot(root, abs, followLast);
+      st = await fs.lstat(host);
+    } catch (err) {
+      if (isErrno(err, 'ENOENT') || isErrno(err, 'ENOTDIR')) throw notFound(containerPath, idOrName);
+      throw err;
+    }
+    if (followLast && !st.isDirectory()) throw notFound(containerPath, idOrName);
+    const linkTarget = st.isSymbolicLink() ? containerPathOf(root, await resolveInRoot(root, abs, true).catch(() => host)) : '';
+    const name = abs === '/' ? '/' : path.posix.basename(abs);
+    return {
+      host,
+      isDir: st.isDirectory(),
+      stat: { name, size: st.size, mode: goFileMode(st), mtime: st.mtime.toISOString(), linkTarget },
+    };
+  }
+
+  /** A root view of c, with c's lock held until release(). */
+  async #open(c: ContainerRecord, use: 'read' | 'write'): Promise<RootView> {
+    const unlock = await holdLock(this.containers, c.id);
+    try {
+      if (isRunning(c.state)) return { root: this.containers.rootfs.rootfsPath(c), release: async () => unlock() };
+      const target = path.join(this.containers.store.dir(c.id), `fsview-${randomBytes(6).toString('hex')}`);
+      await fs.mkdir(target, { recursive: true });
+      const mounts = await this.snapshotter.mounts(c.snapshotKey);
+      try {
+        await mountAll(use === 'read' ? readOnlyView(mounts) : mounts, target);
+      } catch (err) {
+        await fs.rmdir(target).catch(() => undefined);
+        throw err;
+      }
+      let released = false;
+      return {
+        root: target,
+        release: async () => {
+          if (released) return;
+          released = true;
+          try {
+            await unmount(target).catch(() => unmount(target, { detach: true }));
+            await fs.rmdir(target).catch(() => undefined);
+          } finally {
+            unlock();
+          }
+        },
+      };
+    } catch (err) {
+      unlock();
+      throw err;
+    }
+  }
+}
+
+/**
+ * The snapshot's contents, read-only, without touching its upper dir as an
+ * upper: the upper becomes the topmost lower, so whiteouts in it still hide
+ * what they deleted, and no workdir (or second writer) is involved.
+ */
+export function readOnlyView(mounts: Mount[]): Mount[] {
+  return mounts.map((m) => {
+    if (m.type !== 'overlay') return { ...m, options: [...m.options.filter((o) => o !== 'rw'), 'ro'] };
+    const upper = m.options.find((o) => o.startsWith('upperdir='))?.slice('upperdir='.length);
+    const options = m.options
+      .filter((o) => !o.startsWith('upperdir=') && !o.startsWith('workdir=') && o !== 'rw')
+      .map((o) => (upper && o.startsWith('lowerdir=') ? `lowerdir=${upper}:${o.slice('lowerdir='.length)}` : o));
+    return { ...m, options: [...options, 'ro'] };
+  });
+}
+
+function notFound(p: string, container: string): NotFoundError {
+  return new NotFoundError(`Could not find the file ${p} in container ${container}`);
+}
+
+/** Takes c's lock and keeps it until the returned function is called. */
+async function holdLock(containers: ContainerService, id: string): Promise<() => void> {
+  let release!: () => void;
+  const held = new Promise<void>((r) => (release = r));
+  await new Promise<void>((acquired, failed) => {
+    containers.locks.run(id, async () => {
+      acquired();
+      await held;
+    }).catch(failed);
+  });
+  return release;
+}
+
+function releasingOnClose(stream: Readable, view: RootView): Readable {
+  stream.once('close', () => void view.release());
+  return stream;
+}
