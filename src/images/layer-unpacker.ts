@@ -8,9 +8,9 @@
  * midway leaves an uncommitted "extract-…" snapshot that the snapshotter's
  * init sweeps away.
  */
-import { createHash, randomBytes } from 'node:crypto';
-import { Transform, type Readable } from 'node:stream';
-import { createGunzip } from 'node:zlib';
+import { randomBytes } from 'node:crypto';
+import { decompressed } from '../archive/compression.js';
+import { DigestStream } from '../archive/digest-stream.js';
 import { extractTar } from '../archive/tar-extract.js';
 import type { ContentStore } from '../content/content-store.js';
 import { chainIds, type Digest } from '../content/digest.js';
@@ -49,9 +49,12 @@ export class LayerUnpacker {
     try {
       const upper = await this.snapshotter.upperDir(key);
       const blob = await this.content.readStream(layer.digest);
-      const { stream, digest } = await uncompressedWithDigest(blob);
-      await extractTar(stream, upper, { whiteouts: 'overlay', symlinks: 'reject-parents' });
-      const actual = digest();
+      // The diff ID is the digest of the uncompressed tar: meter it between gunzip and extraction.
+      const meter = new DigestStream();
+      const tar = await decompressed(blob);
+      tar.on('error', (err) => meter.destroy(err));
+      await extractTar(tar.pipe(meter), upper, { whiteouts: 'overlay', symlinks: 'reject-parents' });
+      const actual = meter.digest;
       if (actual !== diffId) {
         throw new DataLossError(`layer ${layer.digest}: diff id mismatch: config says ${diffId}, content is ${actual}`);
       }
@@ -71,53 +74,4 @@ export class LayerUnpacker {
       throw err;
     }
   }
-}
-
-/** Peeks at the first bytes to decide on gunzip, and meters the uncompressed tar. */
-export async function uncompressedWithDigest(input: Readable): Promise<{ stream: Readable; digest: () => Digest }> {
-  const first = await peek(input);
-  const hash = createHash('sha256');
-  const meter = new Transform({
-    transform(chunk: Buffer, _enc, cb) {
-      hash.update(chunk);
-      cb(null, chunk);
-    },
-  });
-  const gz = first.length >= 2 && first[0] === 0x1f && first[1] === 0x8b;
-  const source = gz ? input.pipe(createGunzip()) : input;
-  source.on('error', (err) => meter.destroy(err));
-  input.on('error', (err) => meter.destroy(err));
-  source.pipe(meter);
-  let result: Digest | undefined;
-  return {
-    stream: meter,
-    digest: () => (result ??= `sha256:${hash.digest('hex')}` as Digest),
-  };
-}
-
-async function peek(input: Readable): Promise<Buffer> {
-  return new Promise((resolve, reject) => {
-    const onReadable = () => {
-      const chunk = input.read() as Buffer | null;
-      cleanup();
-      if (chunk) input.unshift(chunk);
-      resolve(chunk ?? Buffer.alloc(0));
-    };
-    const onEnd = () => {
-      cleanup();
-      resolve(Buffer.alloc(0));
-    };
-    const onError = (err: Error) => {
-      cleanup();
-      reject(err);
-    };
-    const cleanup = () => {
-      input.off('readable', onReadable);
-      input.off('end', onEnd);
-      input.off('error', onError);
-    };
-    input.once('readable', onReadable);
-    input.once('end', onEnd);
-    input.once('error', onError);
-  });
 }
