@@ -62,6 +62,8 @@ async function main(): Promise<void> {
       () => process.exit(1),
     );
   };
+  // A bug in one request's background work must not take every container's API down with it.
+  process.on('unhandledRejection', (err) => process.stderr.write(`berthd: unhandled rejection: ${(err as Error)?.stack ?? String(err)}\n`));
   process.on('SIGTERM', () => shutdown('SIGTERM'));
   process.on('SIGINT', () => shutdown('SIGINT'));
 }

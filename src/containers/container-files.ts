@@ -35,8 +35,25 @@ export type { PathStat } from './container-path.js';
 /** Docker's Kind numbers in GET /containers/{id}/changes. */
 const KIND = { C: 0, A: 1, D: 2 } as const;
 
+/**
+ * Mount points the runtime creates in a container's root when the image
+ * lacks them. Docker keeps these in a separate init layer, so they never
+ * show in `docker diff`; we have no such layer and leave them out instead.
+ */
+const RUNTIME_MOUNT_POINTS = new Set(['/.dockerenv', '/etc/resolv.conf', '/etc/hosts', '/etc/hostname', '/etc/mtab', '/dev', '/dev/console', '/dev/pts', '/dev/shm', '/dev/mqueue', '/proc', '/sys']);
+
 interface RootView {
   root: string;
+  release(): Promise<void>;
+}
+
+/**
+ * A tar being read out of a container. release() unmounts the view and drops
+ * the lock; call it once the tar is consumed, before telling the client it
+ * ended. It also runs by itself when the stream closes, and runs once.
+ */
+export interface FileStream {
+  tar: Readable;
   release(): Promise<void>;
 }
 
@@ -47,7 +64,7 @@ export class ContainerFiles {
   ) {}
 
   /** `docker export`: the flattened filesystem; the view is released when the stream closes. */
-  async export(idOrName: string): Promise<Readable> {
+  async export(idOrName: string): Promise<FileStream> {
     const c = this.containers.store.get(idOrName);
     const view = await this.#open(c, 'read');
     return releasingOnClose(packDirectory(view.root, { whiteouts: 'none' }), view);
@@ -58,7 +75,7 @@ export class ContainerFiles {
     const c = this.containers.store.get(idOrName);
     const upper = await this.snapshotter.upperDir(c.snapshotKey);
     const lowers = await this.snapshotter.lowerDirs(c.snapshotKey);
-    return (await changesFromUpper(upper, lowers)).map((ch) => ({ Path: ch.path, Kind: KIND[ch.kind] }));
+    return withoutMountPoints(await changesFromUpper(upper, lowers)).map((ch) => ({ Path: ch.path, Kind: KIND[ch.kind] }));
   }
 
   /** HEAD /archive: what the path is, without following a final symlink. */
@@ -73,7 +90,7 @@ export class ContainerFiles {
   }
 
   /** GET /archive: a tar whose top entry is the path's base name, and the path's stat. */
-  async get(idOrName: string, containerPath: string): Promise<{ stat: PathStat; tar: Readable }> {
+  async get(idOrName: string, containerPath: string): Promise<FileStream & { stat: PathStat }> {
     const c = this.containers.store.get(idOrName);
     const view = await this.#open(c, 'read');
     try {
@@ -81,7 +98,7 @@ export class ContainerFiles {
       // "dir/." is the directory's contents; anything else is one top entry named as the user named it.
       const wantsContents = isDir && /(^|\/)\.$/.test(containerPath);
       const tar = packDirectory(host, { whiteouts: 'none', ...(wantsContents ? {} : { rebaseTo: stat.name }) });
-      return { stat, tar: releasingOnClose(tar, view) };
+      return { stat, ...releasingOnClose(tar, view) };
     } catch (err) {
       await view.release();
       throw err;
@@ -143,6 +160,7 @@ export class ContainerFiles {
     const unlock = await holdLock(this.containers, c.id);
     try {
       if (isRunning(c.state)) return { root: this.containers.rootfs.rootfsPath(c), release: async () => unlock() };
+      // (unlock is a promise resolver: calling it twice is harmless)
       const target = path.join(this.containers.store.dir(c.id), `fsview-${randomBytes(6).toString('hex')}`);
       await fs.mkdir(target, { recursive: true });
       const mounts = await this.snapshotter.mounts(c.snapshotKey);
@@ -189,6 +207,21 @@ export function readOnlyView(mounts: Mount[]): Mount[] {
   });
 }
 
+/**
+ * Drops added runtime mount points, and a changed directory that is listed
+ * only because one of them was created in it (its copy-up carries no change
+ * of the user's).
+ */
+export function withoutMountPoints<T extends { kind: 'A' | 'C' | 'D'; path: string }>(changes: T[]): T[] {
+  const dropped = changes.filter((c) => c.kind === 'A' && RUNTIME_MOUNT_POINTS.has(c.path)).map((c) => c.path);
+  if (dropped.length === 0) return changes;
+  const kept = changes.filter((c) => !(c.kind === 'A' && RUNTIME_MOUNT_POINTS.has(c.path)));
+  const under = (dir: string, p: string) => p.startsWith(dir === '/' ? '/' : `${dir}/`);
+  return kept.filter(
+    (c) => c.kind !== 'C' || !dropped.some((d) => under(c.path, d)) || kept.some((o) => o !== c && under(c.path, o.path)),
+  );
+}
+
 function notFound(p: string, container: string): NotFoundError {
   return new NotFoundError(`Could not find the file ${p} in container ${container}`);
 }
@@ -206,7 +239,7 @@ async function holdLock(containers: ContainerService, id: string): Promise<() =>
   return release;
 }
 
-function releasingOnClose(stream: Readable, view: RootView): Readable {
-  stream.once('close', () => void view.release());
-  return stream;
+function releasingOnClose(tar: Readable, view: RootView): FileStream {
+  tar.once('close', () => void view.release());
+  return { tar, release: () => view.release() };
 }

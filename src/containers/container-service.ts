@@ -16,6 +16,7 @@ import { BerthError, InvalidArgumentError, NotFoundError } from '../errors.js';
 import type { ImageService } from '../images/image-service.js';
 import { KeyedMutex } from '../storage/mutex.js';
 import { writeFileAtomic } from '../storage/atomic-write.js';
+import { removeDirEventually } from '../storage/remove-dir.js';
 import type { Snapshotter } from '../snapshots/types.js';
 import { taskPaths, type RuncRuntime, type TaskPaths } from '../runtime/runc-runtime.js';
 import { watchExit, readExitFile, type ExitStatus } from '../runtime/monitor/monitor-client.js';
@@ -256,7 +257,7 @@ export class ContainerService {
         if (!(err instanceof NotFoundError)) throw err;
       }
       await this.#d.store.delete(c);
-      await fs.rm(this.taskPaths(c).dir, { recursive: true, force: true });
+      await removeDirEventually(this.taskPaths(c).dir);
     });
     this.events.emit('event', { type: 'container', action: 'destroy', id: c.id });
     this.events.emit(`removed:${c.id}`, c.state.exitCode);

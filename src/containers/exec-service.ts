@@ -19,6 +19,7 @@ import { specToJson } from '../runtime/spec/spec-builder.js';
 import type { OciSpec } from '../runtime/spec/types.js';
 import { resolveUser } from '../runtime/user.js';
 import { readJsonIfExists, writeFileAtomic } from '../storage/atomic-write.js';
+import { removeDirEventually } from '../storage/remove-dir.js';
 import { guards } from './container.js';
 import type { ContainerService } from './container-service.js';
 
@@ -54,6 +55,11 @@ export class ExecService {
     private readonly runtime: RuncRuntime,
     private readonly execRoot: string,
   ) {}
+
+  /** Exec sessions do not outlive the daemon (as in Docker): drop what a previous run left. */
+  async init(): Promise<void> {
+    await removeDirEventually(path.join(this.execRoot, 'e'));
+  }
 
   create(containerIdOrName: string, cfg: ExecConfigWire): string {
     const c = this.containers.store.get(containerIdOrName);
@@ -114,7 +120,7 @@ export class ExecService {
       async (st) => {
         s.running = false;
         s.exitCode = st.exitCode;
-        await fs.rm(s.paths.dir, { recursive: true, force: true });
+        void removeDirEventually(s.paths.dir);
         this.containers.events.emit('event', { type: 'container', action: 'exec_die', id: c.id, exitCode: st.exitCode });
         return st.exitCode;
       },

@@ -15,6 +15,7 @@ import { Router } from '../api/router.js';
 import { containerRoutes } from '../api/routes/containers.js';
 import { containerStreamRoutes } from '../api/routes/container-streams.js';
 import { imageRoutes } from '../api/routes/images.js';
+import { fileRoutes } from '../api/routes/files.js';
 import { systemRoutes } from '../api/routes/system.js';
 import type { Services } from '../api/routes/services.js';
 import { AttachBroker } from '../containers/attach-broker.js';
@@ -78,6 +79,7 @@ export class Daemon {
       images.setImageUsers((id) => containers.usersOfImage(id));
       const signals = new ContainerSignals(containers, runtime);
       const exec = new ExecService(containers, runtime, cfg.execRoot);
+      await exec.init();
       await containers.recover();
 
       const services: Services = {
@@ -113,6 +115,7 @@ export class Daemon {
       containerRoutes(router, services);
       containerStreamRoutes(router, services);
       imageRoutes(router, services);
+      fileRoutes(router, services);
       this.#server = new ApiServer(router, cfg.log);
       await this.#server.listen(cfg.socketPath);
     } catch (err) {

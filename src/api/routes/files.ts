@@ -99,9 +99,9 @@ export function fileRoutes(r: Router, s: Services): void {
   });
 
   r.add('GET', '/containers/:id/export', async (ctx) => {
-    const tar = await files.export(ctx.params.id!);
+    const out = await files.export(ctx.params.id!);
     ctx.res.writeHead(200, { 'Content-Type': 'application/x-tar' });
-    await streamOut(tar, ctx.res);
+    await streamOut(out.tar, ctx.res, out.release);
   });
 
   r.add('GET', '/containers/:id/changes', async (ctx) => {
@@ -115,9 +115,9 @@ export function fileRoutes(r: Router, s: Services): void {
   });
 
   r.add('GET', '/containers/:id/archive', async (ctx) => {
-    const { stat, tar } = await files.get(ctx.params.id!, archivePath(ctx));
-    ctx.res.writeHead(200, { 'X-Docker-Container-Path-Stat': pathStatHeader(stat), 'Content-Type': 'application/x-tar' });
-    await streamOut(tar, ctx.res);
+    const out = await files.get(ctx.params.id!, archivePath(ctx));
+    ctx.res.writeHead(200, { 'X-Docker-Container-Path-Stat': pathStatHeader(out.stat), 'Content-Type': 'application/x-tar' });
+    await streamOut(out.tar, ctx.res, out.release);
   });
 
   r.add('PUT', '/containers/:id/archive', (ctx) =>
@@ -137,13 +137,22 @@ function archivePath(ctx: RequestContext): string {
   return p;
 }
 
-/** Pipes an archive to the client; a client that hangs up is not an error of ours. */
-async function streamOut(stream: NodeJS.ReadableStream, res: ServerResponse): Promise<void> {
+/**
+ * Pipes an archive to the client; a client that hangs up is not an error of
+ * ours. With release, the response ends only after it ran (a container's
+ * view is unmounted before the client sees the end of the tar).
+ */
+async function streamOut(stream: NodeJS.ReadableStream, res: ServerResponse, release?: () => Promise<void>): Promise<void> {
   try {
-    await pipeline(stream, res);
+    await pipeline(stream, res, { end: release === undefined });
   } catch (err) {
+    await release?.();
     if (res.destroyed && (err as NodeJS.ErrnoException).code === 'ERR_STREAM_PREMATURE_CLOSE') return;
     throw err;
+  }
+  if (release) {
+    await release();
+    res.end();
   }
 }
 
