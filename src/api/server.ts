@@ -7,6 +7,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import { promises as fs } from 'node:fs';
 import type { Duplex } from 'node:stream';
 import { isErrno } from '../errors.js';
+import { startTrace } from '../storage/trace.js';
 import { writeError, writeErrorToSocket } from './http-status.js';
 import { API_VERSION, makeContext, type Router } from './router.js';
 
@@ -64,7 +65,9 @@ export class ApiServer {
     try {
       const url = new URL(req.url ?? '/', 'http://berth');
       const { handler, params, apiVersion } = this.#router.match(req.method ?? 'GET', url.pathname);
+      const trace = startTrace(`${req.method} ${url.pathname}`);
       await handler(makeContext(req, res, upgrade, params, apiVersion, abort.signal));
+      trace.end();
     } catch (err) {
       if (!(err instanceof Error && 'kind' in err)) this.log(`${req.method} ${req.url}: ${(err as Error)?.stack ?? String(err)}`);
       if (res) writeError(res, err);

@@ -3,28 +3,33 @@
  * `diff` (changes vs. the image), and the archive API behind `docker cp`
  * (stat, get a tar of a path, put a tar into a directory).
  *
- * Every operation runs on a root view and holds the container's lock while
- * it does, so a start, stop or rm cannot mount or unmount underneath it:
+ * Export and the archive API run on a root view and hold the container's
+ * lock while they do, so a start, stop or rm cannot mount or unmount
+ * underneath them:
  *   running  the live rootfs mount (what the container sees, minus the
  *            mounts made inside its own mount namespace)
  *   stopped  read: a read-only overlay of its upper dir over the image
- *            layers at a temp mount point; write: its own snapshot mounts.
- * Streams returned to the API keep the view (and the lock) until they close,
- * whether they end, fail or the client goes away.
+ *            layers at a temp mount point (fsview-…); write: its own
+ *            snapshot mounts there. Unmounted when done; sweepStaleViews()
+ *            undoes what a crash left mounted.
+ * Streams returned to the API keep the view (and the lock) until they are
+ * released or close, whether they end, fail or the client goes away.
+ * Diff needs no view: it compares the snapshot's directories directly.
  *
  * Paths are container paths; container-path.ts resolves them inside the root
  * with symlinks followed but clamped to it, as if the root were "/".
  */
 import { randomBytes } from 'node:crypto';
-import { promises as fs } from 'node:fs';
+import { promises as fs, type Stats } from 'node:fs';
 import * as path from 'node:path';
-import type { Readable } from 'node:stream';
+import { Readable } from 'node:stream';
 import { changesFromUpper } from '../archive/changes.js';
-import { decompressed } from '../archive/compression.js';
 import { extractTar } from '../archive/tar-extract.js';
+import { encodeHeader, END_OF_ARCHIVE, padding } from '../archive/tar-header.js';
+import { readTar } from '../archive/tar-reader.js';
 import { packDirectory } from '../archive/tar-pack.js';
-import { InvalidArgumentError, NotFoundError, isErrno } from '../errors.js';
-import { mountAll, unmount } from '../host/mount.js';
+import { InvalidArgumentError, NotFoundError, NotImplementedError, isErrno } from '../errors.js';
+import { listMounts, mountAll, unmount } from '../host/mount.js';
 import type { Mount, Snapshotter } from '../snapshots/types.js';
 import { isRunning, type ContainerRecord } from './container.js';
 import type { ContainerService } from './container-service.js';
@@ -42,6 +47,8 @@ const KIND = { C: 0, A: 1, D: 2 } as const;
  */
 const RUNTIME_MOUNT_POINTS = new Set(['/.dockerenv', '/etc/resolv.conf', '/etc/hosts', '/etc/hostname', '/etc/mtab', '/dev', '/dev/console', '/dev/pts', '/dev/shm', '/dev/mqueue', '/proc', '/sys']);
 
+const VIEW_PREFIX = 'fsview-';
+
 interface RootView {
   root: string;
   release(): Promise<void>;
@@ -58,6 +65,8 @@ export interface FileStream {
 }
 
 export class ContainerFiles {
+  #sweeping: Promise<unknown> = Promise.resolve();
+
   constructor(
     private readonly containers: ContainerService,
     private readonly snapshotter: Snapshotter,
@@ -95,9 +104,13 @@ export class ContainerFiles {
     const view = await this.#open(c, 'read');
     try {
       const { stat, host, isDir } = await this.#statIn(view.root, idOrName, containerPath);
-      // "dir/." is the directory's contents; anything else is one top entry named as the user named it.
+      // "dir/." is the directory's contents under "./"; "/" is the root's contents under "/" (what the docker CLI
+      // rebases for those two); anything else is one top entry named as the user named it.
       const wantsContents = isDir && /(^|\/)\.$/.test(containerPath);
-      const tar = packDirectory(host, { whiteouts: 'none', ...(wantsContents ? {} : { rebaseTo: stat.name }) });
+      const prefix = wantsContents ? './' : stat.name === '/' ? '/' : undefined;
+      const tar = prefix
+        ? Readable.from(prefixed(prefix, await fs.lstat(host), packDirectory(host, { whiteouts: 'none' })), { objectMode: false })
+        : packDirectory(host, { whiteouts: 'none', rebaseTo: stat.name });
       return { stat, ...releasingOnClose(tar, view) };
     } catch (err) {
       await view.release();
@@ -105,10 +118,15 @@ export class ContainerFiles {
     }
   }
 
-  /** PUT /archive: extracts a tar (plain or gzip) into the directory at containerPath. */
+  /** PUT /archive: extracts a tar (plain or gzip: extractTar detects it) into the directory at containerPath. */
   async put(idOrName: string, containerPath: string, body: Readable, opts: { noOverwriteDirNonDir?: boolean; copyUIDGID?: boolean } = {}): Promise<void> {
     const c = this.containers.store.get(idOrName);
     if (c.hostConfig.ReadonlyRootfs) throw new InvalidArgumentError('container rootfs is marked read-only');
+    // Without -a, and with -a for a container without a user, the tar's owners are kept (as Docker does).
+    if (opts.copyUIDGID && c.config.User) {
+      // TODO(archive): extractTar needs an owner override to chown everything to the container's user.
+      throw new NotImplementedError(`docker cp -a into a container with a user (${c.config.User}) is not supported yet`);
+    }
     const view = await this.#open(c, 'write');
     try {
       const dir = await resolveInRoot(view.root, containerPath, true).catch((err: unknown) => {
@@ -120,11 +138,11 @@ export class ContainerFiles {
       if (!st.isDirectory()) throw new InvalidArgumentError('extraction point is not a directory');
       // Extract relative to the container root, so symlinks in the tar or on disk resolve inside it, never outside.
       const rel = path.relative(view.root, dir);
-      void opts; // TODO(archive): noOverwriteDirNonDir and copyUIDGID need options in extractTar
-      await extractTar(await decompressed(body), view.root, {
+      await extractTar(body, view.root, {
         whiteouts: 'keep',
         symlinks: 'scoped',
         sameOwner: true,
+        noOverwriteDirNonDir: !!opts.noOverwriteDirNonDir,
         ...(rel ? { rebase: { from: '', to: rel } } : {}),
       });
     } finally {
@@ -155,13 +173,34 @@ export class ContainerFiles {
     };
   }
 
+  /** Unmounts and removes views a crash left behind (berthd died while serving a stopped container's files). */
+  sweepStaleViews(): Promise<number> {
+    const work = this.#sweep();
+    // New views wait for the sweep, so it cannot unmount one of them.
+    this.#sweeping = work.catch(() => undefined);
+    return work;
+  }
+
+  async #sweep(): Promise<number> {
+    const root = await fs.realpath(this.containers.store.root).catch(() => this.containers.store.root);
+    const stale = (await listMounts())
+      .map((m) => m.mountPoint)
+      .filter((p) => p.startsWith(root + '/') && path.basename(p).startsWith(VIEW_PREFIX));
+    for (const p of stale.reverse()) {
+      await unmount(p, { detach: true }).catch(() => undefined);
+      await fs.rmdir(p).catch(() => undefined);
+    }
+    return stale.length;
+  }
+
   /** A root view of c, with c's lock held until release(). */
   async #open(c: ContainerRecord, use: 'read' | 'write'): Promise<RootView> {
+    await this.#sweeping;
     const unlock = await holdLock(this.containers, c.id);
     try {
+      // unlock resolves a promise: calling it twice is harmless.
       if (isRunning(c.state)) return { root: this.containers.rootfs.rootfsPath(c), release: async () => unlock() };
-      // (unlock is a promise resolver: calling it twice is harmless)
-      const target = path.join(this.containers.store.dir(c.id), `fsview-${randomBytes(6).toString('hex')}`);
+      const target = path.join(this.containers.store.dir(c.id), `${VIEW_PREFIX}${randomBytes(6).toString('hex')}`);
       await fs.mkdir(target, { recursive: true });
       const mounts = await this.snapshotter.mounts(c.snapshotKey);
       try {
@@ -242,4 +281,39 @@ async function holdLock(containers: ContainerService, id: string): Promise<() =>
 function releasingOnClose(tar: Readable, view: RootView): FileStream {
   tar.once('close', () => void view.release());
   return { tar, release: () => view.release() };
+}
+
+/**
+ * The tar of a directory's contents with every name under prefix ("./" or
+ * "/") and an entry for the directory itself named prefix, as Docker serves
+ * "dir/." and "/": the docker CLI renames the first "." (or prepends to the
+ * "/") of each name to put the tree under the destination's name.
+ * TODO(archive): this re-encodes packDirectory's output; a rebaseTo of "." or
+ * "/" in tar-pack would make it unnecessary.
+ */
+async function* prefixed(prefix: './' | '/', dir: Stats, tar: Readable): AsyncGenerator<Buffer> {
+  const mtime = Math.floor(dir.mtimeMs / 1000);
+  yield encodeHeader({ name: prefix, type: 'directory', mode: dir.mode & 0o7777, uid: dir.uid, gid: dir.gid, size: 0, mtime });
+  for await (const { entry, body } of readTar(tar)) {
+    if (entry.type === 'unsupported') continue;
+    const size = entry.type === 'file' ? entry.size : 0;
+    yield encodeHeader({
+      name: prefix + entry.name,
+      type: entry.type,
+      mode: entry.mode,
+      uid: entry.uid,
+      gid: entry.gid,
+      size,
+      mtime: Math.floor(entry.mtime),
+      linkname: entry.type === 'link' ? prefix + entry.linkname : entry.linkname,
+      devmajor: entry.devmajor,
+      devminor: entry.devminor,
+      ...(entry.xattrs.size > 0 ? { xattrs: entry.xattrs } : {}),
+    });
+    if (size > 0) {
+      for await (const chunk of body) yield chunk;
+      yield padding(size);
+    }
+  }
+  yield END_OF_ARCHIVE;
 }

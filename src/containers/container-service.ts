@@ -17,6 +17,7 @@ import type { ImageService } from '../images/image-service.js';
 import { KeyedMutex } from '../storage/mutex.js';
 import { writeFileAtomic } from '../storage/atomic-write.js';
 import { removeDirEventually } from '../storage/remove-dir.js';
+import { startTrace } from '../storage/trace.js';
 import type { Snapshotter } from '../snapshots/types.js';
 import { taskPaths, type RuncRuntime, type TaskPaths } from '../runtime/runc-runtime.js';
 import { watchExit, readExitFile, type ExitStatus } from '../runtime/monitor/monitor-client.js';
@@ -147,26 +148,35 @@ export class ContainerService {
     return this.locks.run(c.id, async () => {
       if (!guards.canStart(c)) return false;
       const paths = this.taskPaths(c);
+      const trace = startTrace(`start ${c.id.slice(0, 12)}`);
       try {
-        const rootfs = await this.rootfs.mount(c);
-        const etc = await this.rootfs.writeEtcFiles(c, c.hostConfig.NetworkMode === 'host');
+        const [rootfs, etc] = await Promise.all([
+          this.rootfs.mount(c),
+          this.rootfs.writeEtcFiles(c, c.hostConfig.NetworkMode === 'host'),
+        ]);
+        trace.step('mount+etc');
         const user = await resolveUser(rootfs, c.config.User ?? '');
         const spec = buildContainerSpec(specInputFor(c, { rootfs, user, binds: etc, cgroupsPath: this.cgroupsPath(c) }));
         const bundle = path.join(this.#d.store.dir(c.id), 'bundle');
         await fs.mkdir(bundle, { recursive: true });
-        await writeFileAtomic(path.join(bundle, 'config.json'), specToJson(spec));
-        await this.#d.runtime.delete(c.id, true);
+        // Rewritten on every start, so it need not be durable: no fsync on the hot path.
+        await writeFileAtomic(path.join(bundle, 'config.json'), specToJson(spec), { durable: false });
+        trace.step('spec');
         const launched = await this.#d.runtime.create(c.id, bundle, paths, {
           tty: !!c.config.Tty,
           stdin: !!c.config.OpenStdin,
           stdinOnce: !!c.config.StdinOnce,
           logPath: this.logPath(c),
         });
+        trace.step('runc-create');
         c.state = { ...c.state, status: 'running', pid: launched.pid, monitorPid: launched.monitorPid, exitCode: 0, error: '', oomKilled: false, startedAt: new Date().toISOString() };
         c.hasBeenManuallyStopped = false;
         await this.#d.attach.connectWaiting(c, paths.attachSocket);
         await this.#d.runtime.start(c.id);
+        trace.step('runc-start');
         await this.#d.store.save(c);
+        trace.step('save');
+        trace.end();
       } catch (err) {
         await this.#d.runtime.delete(c.id, true).catch(() => undefined);
         await this.rootfs.unmount(c).catch(() => undefined);
@@ -196,9 +206,12 @@ export class ContainerService {
     if (!c) return;
     const autoRemove = await this.locks.run(id, async () => {
       if (!isRunning(c.state) || c.state.startedAt !== startedAt) return false;
+      const trace = startTrace(`exit ${id.slice(0, 12)}`);
       const oomKilled = (await this.#d.cgroups.oomKillCount(this.cgroupsPath(c)).catch(() => 0)) > 0;
-      await this.#d.runtime.delete(id, true).catch(() => undefined);
-      await this.rootfs.unmount(c).catch(() => undefined);
+      trace.step('oom');
+      await Promise.all([this.#d.runtime.delete(id, true).catch(() => undefined), this.rootfs.unmount(c).catch(() => undefined)]);
+      trace.step('delete+unmount');
+      trace.end();
       c.state = { ...c.state, status: 'exited', pid: 0, monitorPid: 0, exitCode: status.exitCode, finishedAt: status.finishedAt, oomKilled, error };
       await this.#d.store.save(c);
       this.events.emit('event', { type: 'container', action: 'die', id, exitCode: status.exitCode });
@@ -247,17 +260,25 @@ export class ContainerService {
       await exited;
     }
     await this.locks.run(c.id, async () => {
+      const trace = startTrace(`remove ${c.id.slice(0, 12)}`);
+      const wasRemoving = c.state.status === 'removing';
       c.state.status = 'removing';
       await this.#d.store.save(c);
-      await this.#d.runtime.delete(c.id, true).catch(() => undefined);
+      trace.step('save');
+      // The exit path already deleted the runc state; only a crash mid-removal leaves it.
+      if (wasRemoving) await this.#d.runtime.delete(c.id, true).catch(() => undefined);
       await this.rootfs.unmount(c);
+      trace.step('unmount');
       try {
         await this.#d.snapshotter.remove(c.snapshotKey);
       } catch (err) {
         if (!(err instanceof NotFoundError)) throw err;
       }
+      trace.step('snapshot');
       await this.#d.store.delete(c);
       await removeDirEventually(this.taskPaths(c).dir);
+      trace.step('record');
+      trace.end();
     });
     this.events.emit('event', { type: 'container', action: 'destroy', id: c.id });
     this.events.emit(`removed:${c.id}`, c.state.exitCode);

@@ -64,7 +64,7 @@ export class RootfsManager {
       ].join('\n');
     }
     files['resolv.conf'] = resolvConfFor(await readOr('/etc/resolv.conf', ''));
-    for (const [name, text] of Object.entries(files)) await writeFileAtomic(path.join(dir, name), text);
+    await Promise.all(Object.entries(files).map(([name, text]) => writeFileAtomic(path.join(dir, name), text, { durable: false })));
     return Object.keys(files).map((name) => ({ source: path.join(dir, name), destination: `/etc/${name}`, readonly: false }));
   }
 }

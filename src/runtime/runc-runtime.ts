@@ -70,6 +70,9 @@ export class RuncRuntime {
   async create(id: string, bundle: string, paths: TaskPaths, io: TaskIO): Promise<LaunchResult> {
     await fs.mkdir(paths.dir, { recursive: true, mode: 0o700 });
     await fs.rm(paths.exitFile, { force: true });
+    // A crash between `runc create` and the record being saved leaves runc state
+    // behind; checking its directory is far cheaper than an unconditional delete.
+    if (await exists(path.join(this.#root, id))) await this.delete(id, true);
     const argv = this.#argv('create', '--bundle', bundle, '--pid-file', paths.pidFile);
     if (io.tty) argv.push('--console-socket', paths.consoleSocket);
     argv.push(id);
@@ -157,3 +160,12 @@ export class RuncRuntime {
 }
 
 export type { OciProcess };
+
+async function exists(p: string): Promise<boolean> {
+  try {
+    await fs.access(p);
+    return true;
+  } catch {
+    return false;
+  }
+}

@@ -27,12 +27,23 @@ export function tempPathFor(target: string): string {
   return path.join(path.dirname(target), `${TEMP_PREFIX}${path.basename(target)}-${randomBytes(6).toString('hex')}`);
 }
 
-export async function writeFileAtomic(target: string, data: string | Uint8Array, mode = 0o644): Promise<void> {
+export interface AtomicWriteOptions {
+  mode?: number;
+  /**
+   * false: still all-or-nothing (temp + rename), but without the fsyncs — for
+   * files rebuilt on every use (a bundle's config.json, /etc/hosts), where a
+   * crash may lose the new version but never leaves half a file.
+   */
+  durable?: boolean;
+}
+
+export async function writeFileAtomic(target: string, data: string | Uint8Array, opts: AtomicWriteOptions = {}): Promise<void> {
+  const durable = opts.durable ?? true;
   const tmp = tempPathFor(target);
-  const handle = await fs.open(tmp, 'wx', mode);
+  const handle = await fs.open(tmp, 'wx', opts.mode ?? 0o644);
   try {
     await handle.writeFile(data);
-    await handle.sync();
+    if (durable) await handle.sync();
   } catch (err) {
     await handle.close();
     await fs.rm(tmp, { force: true });
@@ -45,7 +56,7 @@ export async function writeFileAtomic(target: string, data: string | Uint8Array,
     await fs.rm(tmp, { force: true });
     throw err;
   }
-  await fsyncDir(path.dirname(target));
+  if (durable) await fsyncDir(path.dirname(target));
 }
 
 export async function writeJsonAtomic(target: string, value: unknown): Promise<void> {

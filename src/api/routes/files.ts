@@ -27,6 +27,8 @@ import type { Services } from './services.js';
 
 export function fileRoutes(r: Router, s: Services): void {
   const files = new ContainerFiles(s.containers, s.snapshotter);
+  // Views a crash left mounted (requests that need a view wait for this).
+  void files.sweepStaleViews().catch(() => undefined);
   const transfer = { images: s.images, content: s.content, snapshotter: s.snapshotter };
 
   const save = async (ctx: RequestContext, names: string[]) => {

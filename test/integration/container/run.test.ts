@@ -5,7 +5,8 @@
  */
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { cliUnderTest, startDaemonWithBusybox, type RunResult, type TestDaemon } from '../../harness/daemon.js';
+import { spawnSync } from 'node:child_process';
+import { BERTH, DOCKER, cliUnderTest, startDaemonWithBusybox, type RunResult, type TestDaemon } from '../../harness/daemon.js';
 
 for (const which of cliUnderTest) describe(`run (${which} CLI)`, () => {
   let d: TestDaemon;
@@ -39,6 +40,16 @@ for (const which of cliUnderTest) describe(`run (${which} CLI)`, () => {
     const r = cli(['run', '--rm', '-i', 'busybox', 'sh', '-c', 'tr a-z A-Z'], { input: 'shout\n' });
     assert.equal(r.stdout, 'SHOUT\n');
     assert.equal(r.code, 0);
+  });
+
+  it("gives -it a terminal of the client's size", () => {
+    // script(1) provides the pseudo-terminal a user's shell would have.
+    const prefix = which === 'docker' ? `DOCKER_HOST=${d.host} DOCKER_CONFIG=${d.dir}/docker-config ${DOCKER}` : `${process.execPath} ${BERTH} -H ${d.host}`;
+    const r = spawnSync('script', ['-qec', `stty cols 100 rows 30; ${prefix} run --rm -it busybox sh -c 'tty; stty size; exit 4'`, '/dev/null'], { encoding: 'utf8', timeout: 30_000 });
+    const lines = r.stdout.replace(/\r/g, '').split('\n');
+    assert.ok(lines.includes('/dev/pts/0'), r.stdout);
+    assert.ok(lines.includes('30 100'), r.stdout);
+    assert.equal(r.status, 4);
   });
 
   it('isolates the hostname, pid and mount namespaces', () => {
