@@ -157,6 +157,8 @@ export class ContainerService {
         trace.step('mount+etc');
         const user = await resolveUser(rootfs, c.config.User ?? '');
         const spec = buildContainerSpec(specInputFor(c, { rootfs, user, binds: etc, cgroupsPath: this.cgroupsPath(c) }));
+        const [rows, cols] = c.hostConfig.ConsoleSize ?? [0, 0];
+        if (c.config.Tty && rows > 0 && cols > 0) spec.process.consoleSize = { height: rows, width: cols };
         const bundle = path.join(this.#d.store.dir(c.id), 'bundle');
         await fs.mkdir(bundle, { recursive: true });
         // Rewritten on every start, so it need not be durable: no fsync on the hot path.

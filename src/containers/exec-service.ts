@@ -34,6 +34,7 @@ export interface ExecConfigWire {
   User?: string;
   Privileged?: boolean;
   DetachKeys?: string;
+  ConsoleSize?: [number, number] | null;
 }
 
 export interface ExecSession {
@@ -97,6 +98,7 @@ export class ExecService {
       ...(user ? { user } : {}),
       tty,
       privileged: !!s.config.Privileged,
+      ...(s.config.ConsoleSize && s.config.ConsoleSize[0] > 0 ? { consoleSize: { height: s.config.ConsoleSize[0], width: s.config.ConsoleSize[1] } } : {}),
     });
     await fs.mkdir(s.paths.dir, { recursive: true, mode: 0o700 });
     const processFile = path.join(s.paths.dir, 'process.json');

@@ -75,6 +75,8 @@ export interface HostConfigWire {
   ExtraHosts?: string[] | null;
   SecurityOpt?: string[] | null;
   Mounts?: unknown[];
+  /** [height, width] of the client's terminal, so a tty starts at the right size (API 1.42+). */
+  ConsoleSize?: [number, number] | null;
 }
 
 export interface CreateContainerBody extends ContainerConfigWire {
