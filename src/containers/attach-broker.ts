@@ -2,9 +2,9 @@
  * Connects API attach requests to a container's monitor.
  *
  * `docker run` attaches before it starts the container, when no monitor
- * exists yet: such requests wait here, and start() hands each one its
- * monitor connection after `runc create` and before `runc start`, so not a
- * byte of output is missed. A request for a running container connects at once.
+ * exists yet: such requests wait here. start() then launches the task with
+ * the monitor holding its output (--wait-attach) and hands each waiting
+ * request its monitor connection, so not a byte of output is missed. A request for a running container connects at once.
  */
 import type { Socket } from 'node:net';
 import { openAttach } from '../runtime/monitor/monitor-client.js';
@@ -38,6 +38,11 @@ export class AttachBroker {
         reject(new Error('attach cancelled'));
       });
     });
+  }
+
+  /** Whether a start must hold the task's output for attach clients. */
+  hasWaiting(containerId: string): boolean {
+    return (this.#waiting.get(containerId)?.length ?? 0) > 0;
   }
 
   async connectWaiting(c: ContainerRecord, attachSocket: string): Promise<void> {

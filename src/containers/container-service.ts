@@ -5,8 +5,9 @@
  * its guard in container.ts, and saves the record before it returns.
  *
  * start: mount rootfs → write /etc files → OCI spec → monitor runs
- * `runc create` → hand waiting attach clients their streams → `runc start`
- * → save running state → watch the monitor for the exit.
+ * `runc run --detach` (holding output while attach clients are waiting) →
+ * hand waiting attach clients their streams → save running state → watch
+ * the monitor for the exit.
  */
 import { EventEmitter } from 'node:events';
 import { randomBytes } from 'node:crypto';
@@ -164,18 +165,18 @@ export class ContainerService {
         // Rewritten on every start, so it need not be durable: no fsync on the hot path.
         await writeFileAtomic(path.join(bundle, 'config.json'), specToJson(spec), { durable: false });
         trace.step('spec');
-        const launched = await this.#d.runtime.create(c.id, bundle, paths, {
+        const launched = await this.#d.runtime.run(c.id, bundle, paths, {
           tty: !!c.config.Tty,
           stdin: !!c.config.OpenStdin,
           stdinOnce: !!c.config.StdinOnce,
           logPath: this.logPath(c),
+          waitAttach: this.#d.attach.hasWaiting(c.id),
         });
-        trace.step('runc-create');
+        trace.step('runc-run');
         c.state = { ...c.state, status: 'running', pid: launched.pid, monitorPid: launched.monitorPid, exitCode: 0, error: '', oomKilled: false, startedAt: new Date().toISOString() };
         c.hasBeenManuallyStopped = false;
         await this.#d.attach.connectWaiting(c, paths.attachSocket);
-        await this.#d.runtime.start(c.id);
-        trace.step('runc-start');
+        trace.step('attach');
         await this.#d.store.save(c);
         trace.step('save');
         trace.end();

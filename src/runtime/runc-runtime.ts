@@ -66,14 +66,19 @@ export class RuncRuntime {
     return [this.#runc, '--root', this.#root, ...args];
   }
 
-  /** Creates the container's init (stopped before exec) under a new monitor. */
-  async create(id: string, bundle: string, paths: TaskPaths, io: TaskIO): Promise<LaunchResult> {
+  /**
+   * Creates and starts the container's init under a new monitor, in one runc
+   * call (`runc run --detach`: one process spawn fewer than create + start).
+   * Attach clients that must see the first byte are served with
+   * io.waitAttach: the monitor holds the output until the first one connects.
+   */
+  async run(id: string, bundle: string, paths: TaskPaths, io: TaskIO): Promise<LaunchResult> {
     await fs.mkdir(paths.dir, { recursive: true, mode: 0o700 });
     await fs.rm(paths.exitFile, { force: true });
     // A crash between `runc create` and the record being saved leaves runc state
     // behind; checking its directory is far cheaper than an unconditional delete.
     if (await exists(path.join(this.#root, id))) await this.delete(id, true);
-    const argv = this.#argv('create', '--bundle', bundle, '--pid-file', paths.pidFile);
+    const argv = this.#argv('run', '--detach', '--bundle', bundle, '--pid-file', paths.pidFile);
     if (io.tty) argv.push('--console-socket', paths.consoleSocket);
     argv.push(id);
     return launchMonitor({
@@ -86,6 +91,7 @@ export class RuncRuntime {
       ...(io.tty ? { consoleSocket: paths.consoleSocket } : {}),
       stdin: io.stdin,
       stdinOnce: io.stdinOnce,
+      waitAttach: io.waitAttach ?? false,
     });
   }
 
@@ -105,10 +111,6 @@ export class RuncRuntime {
       stdinOnce: io.stdinOnce,
       waitAttach: io.waitAttach ?? false,
     });
-  }
-
-  async start(id: string): Promise<void> {
-    await this.#run('start', id);
   }
 
   async kill(id: string, signal: number, all = false): Promise<void> {
