@@ -35,6 +35,7 @@ import { RuncRuntime } from '../runtime/runc-runtime.js';
 import { OverlaySnapshotter } from '../snapshots/overlay-snapshotter.js';
 import { readJsonIfExists, writeJsonAtomic } from '../storage/atomic-write.js';
 import { DataRootLock } from './data-root-lock.js';
+import { sweepStaleSnapshots } from './startup-sweep.js';
 
 export interface DaemonConfig {
   /** Path of the unix socket to serve the API on. */
@@ -74,6 +75,8 @@ export class Daemon {
       };
       const store = new ContainerStore(cfg.dataRoot);
       await store.init();
+      const swept = await sweepStaleSnapshots(snapshotter, new Set(store.list().map((c) => c.snapshotKey)));
+      if (swept.length) cfg.log(`removed ${swept.length} snapshots left by an interrupted operation`);
       const attach = new AttachBroker();
       const containers = new ContainerService({ store, images, snapshotter, runtime, attach, cgroups, execRoot: cfg.execRoot });
       images.setImageUsers((id) => containers.usersOfImage(id));
