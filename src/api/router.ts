@@ -60,6 +60,12 @@ export class Router {
   match(method: string, pathname: string): { handler: Handler; params: Record<string, string>; apiVersion: string } {
     const vm = VERSION_PREFIX.exec(pathname);
     const apiVersion = vm ? vm[1]! : API_VERSION;
+    if (compareVersions(apiVersion, API_VERSION) > 0) {
+      throw new InvalidArgumentError(`client version ${apiVersion} is too new. Maximum supported API version is ${API_VERSION}`);
+    }
+    if (compareVersions(apiVersion, MIN_API_VERSION) < 0) {
+      throw new InvalidArgumentError(`client version ${apiVersion} is too old. Minimum supported API version is ${MIN_API_VERSION}, please upgrade your client to a newer version`);
+    }
     const p = vm ? pathname.slice(vm[0].length) : pathname;
     const m = method === 'HEAD' ? ['HEAD', 'GET'] : [method];
     for (const r of this.#routes) {
@@ -162,6 +168,12 @@ export function makeContext(
       res!.end();
     },
   };
+}
+
+export function compareVersions(a: string, b: string): number {
+  const [am = 0, an = 0] = a.split('.').map(Number);
+  const [bm = 0, bn = 0] = b.split('.').map(Number);
+  return am !== bm ? am - bm : an - bn;
 }
 
 /** Docker's boolean query values: "1", "true", "True" are true. */
