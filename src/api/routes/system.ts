@@ -19,7 +19,7 @@ export function systemRoutes(r: Router, s: Services): void {
   r.add('GET', '/version', async (ctx) => {
     ctx.json(200, {
       Platform: { Name: 'Berth Engine' },
-      Components: [{ Name: 'Engine', Version: s.version, Details: { ApiVersion: API_VERSION, MinAPIVersion: MIN_API_VERSION, Os: 'linux', Arch: 'amd64', KernelVersion: os.release() } }],
+      Components: [{ Name: 'Engine', Version: s.version, Details: { ApiVersion: API_VERSION, MinAPIVersion: MIN_API_VERSION, GitCommit: 'berth', GoVersion: `node${process.versions.node}`, Os: 'linux', Arch: 'amd64', KernelVersion: os.release(), Experimental: 'false', BuildTime: '' } }],
       Version: s.version,
       ApiVersion: API_VERSION,
       MinAPIVersion: MIN_API_VERSION,
@@ -75,6 +75,7 @@ export function systemRoutes(r: Router, s: Services): void {
       Isolation: '',
       InitBinary: 'docker-init',
       SecurityOptions: ['name=cgroupns'],
+      Swarm: { NodeID: '', NodeAddr: '', LocalNodeState: 'inactive', ControlAvailable: false, Error: '', RemoteManagers: null },
       Warnings: [],
     });
   });
