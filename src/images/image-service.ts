@@ -9,10 +9,10 @@
  */
 import { chainIds, type Digest } from '../content/digest.js';
 import type { ContentStore } from '../content/content-store.js';
-import { ConflictError, NotFoundError } from '../errors.js';
-import { familiarString, normalizeReference, formatReference } from '../reference/reference.js';
+import { NotFoundError } from '../errors.js';
 import type { Snapshotter } from '../snapshots/types.js';
 import type { ImageRecord, ImageStore } from './image-store.js';
+import { deleteImage, type DeleteResponseItem, type DeleteResult } from './image-delete.js';
 import type { LayerUnpacker } from './layer-unpacker.js';
 import { MediaTypes, type Descriptor, type ImageConfig, type Manifest } from './oci-types.js';
 
@@ -25,7 +25,7 @@ export interface ResolvedImage {
 /** Who uses an image: answered by the container service, wired in the composition root. */
 export type ImageUsers = (imageId: Digest) => { id: string; running: boolean }[];
 
-export type DeleteResponseItem = { Untagged: string } | { Deleted: string };
+export type { DeleteResponseItem, DeleteResult } from './image-delete.js';
 
 export class ImageService {
   #users: ImageUsers = () => [];
@@ -107,55 +107,31 @@ export class ImageService {
     void previous;
   }
 
-  /** `docker rmi` semantics: untag by name, delete when no tag is left and nothing uses it. */
+  /** `docker rmi`: Docker's untag/delete rules (image-delete.ts); noPrune keeps untagged parents. */
   async remove(nameOrId: string, opts: { force?: boolean; noPrune?: boolean } = {}): Promise<DeleteResponseItem[]> {
-    const record = this.store.resolve(nameOrId);
-    const refs = this.store.referencesOf(record.id);
-    const byReference = refs.includes(fullRef(nameOrId) ?? '');
-    const out: DeleteResponseItem[] = [];
-    const users = this.#users(record.id);
-    const shortId = record.id.slice(7, 19);
+    return (await this.delete(nameOrId, { force: opts.force === true, prune: opts.noPrune !== true })).items;
+  }
 
-    if (byReference && refs.length > 1) {
-      const ref = fullRef(nameOrId)!;
-      await this.store.untag(ref);
-      return [{ Untagged: familiarString(normalizeReference(ref)) }];
-    }
-    if (!byReference && refs.length > 1 && !opts.force) {
-      throw new ConflictError(`conflict: unable to delete ${shortId} (must be forced) - image is referenced in multiple repositories`);
-    }
-    const running = users.find((u) => u.running);
-    if (running) {
-      if (byReference && opts.force) {
-        const ref = fullRef(nameOrId)!;
-        await this.store.untag(ref);
-        return [{ Untagged: familiarString(normalizeReference(ref)) }];
-      }
-      throw new ConflictError(
-        `conflict: unable to delete ${byReference ? nameOrId : shortId} (cannot be forced) - image is being used by running container ${running.id.slice(0, 12)}`,
-      );
-    }
-    if (users.length > 0 && !opts.force) {
-      throw new ConflictError(
-        `conflict: unable to ${byReference ? 'remove repository reference' : 'delete'} "${nameOrId}" (must force) - container ${users[0]!.id.slice(0, 12)} is using its referenced image ${shortId}`,
-      );
-    }
-    for (const ref of refs) {
-      await this.store.untag(ref);
-      out.push({ Untagged: familiarString(normalizeReference(ref)) });
-    }
-    if (users.length > 0) return out; // forced: untagged, but containers still need the layers
-    await this.store.delete(record.id);
-    out.push({ Deleted: record.id });
-    await this.gc();
-    return out;
+  /** remove(), also telling how many bytes of layers went (for prune). */
+  delete(nameOrId: string, opts: { force: boolean; prune: boolean }): Promise<DeleteResult> {
+    return deleteImage(
+      {
+        store: this.store,
+        users: (id) => this.#users(id),
+        config: async (record) => (await this.load(record)).config,
+        layerSize: async (chainId) => (await this.snapshotter.usage(chainId).catch(() => ({ size: 0 }))).size,
+        collect: async () => (await this.gc()).removedSnapshots,
+      },
+      nameOrId,
+      opts,
+    );
   }
 
   /**
    * Removes blobs and snapshots that no image references. Snapshots still used
    * as a parent (by a container's layer) are kept: the snapshotter refuses them.
    */
-  async gc(): Promise<{ blobs: number; snapshots: number; bytes: number }> {
+  async gc(): Promise<{ blobs: number; snapshots: number; bytes: number; removedSnapshots: Set<string> }> {
     const liveBlobs = new Set<string>();
     const liveChains = new Set<string>();
     for (const rec of this.store.list()) {
@@ -177,6 +153,7 @@ export class ImageService {
       bytes += b.size;
     }
     let snapshots = 0;
+    const removedSnapshots = new Set<string>();
     // Children before parents: keep removing until a pass removes nothing.
     for (let progress = true; progress; ) {
       progress = false;
@@ -185,20 +162,13 @@ export class ImageService {
         try {
           await this.snapshotter.remove(s.name);
           snapshots++;
+          removedSnapshots.add(s.name);
           progress = true;
         } catch {
           // still a parent of something: kept
         }
       }
     }
-    return { blobs, snapshots, bytes };
-  }
-}
-
-function fullRef(s: string): string | undefined {
-  try {
-    return formatReference(normalizeReference(s));
-  } catch {
-    return undefined;
+    return { blobs, snapshots, bytes, removedSnapshots };
   }
 }

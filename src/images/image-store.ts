@@ -11,8 +11,8 @@
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { type Digest, isDigestString } from '../content/digest.js';
-import { ConflictError, InvalidArgumentError, NotFoundError, isErrno } from '../errors.js';
-import { formatReference, normalizeReference } from '../reference/reference.js';
+import { InvalidArgumentError, NotFoundError, isErrno } from '../errors.js';
+import { DEFAULT_TAG, familiarString, formatReference, normalizeReference, parseNormalizedNamed } from '../reference/reference.js';
 import { readJsonIfExists, sweepTempFiles, writeJsonAtomic } from '../storage/atomic-write.js';
 import { Mutex } from '../storage/mutex.js';
 
@@ -77,44 +77,47 @@ export class ImageStore {
   }
 
   /**
-   * Finds an image the way Docker does: by full or short ID ("sha256:ab…",
-   * "ab12…"), by reference with the default tag, or by name@digest.
+   * Finds an image the way moby's GetImage does: a 64-hex ID or "sha256:…"
+   * digest is an ID; anything else must parse as a reference
+   * (InvalidArgumentError with distribution's wording otherwise) and is
+   * looked up as a tag (default "latest") or name@digest, then as an ID
+   * prefix ("ab12…", "sha256:ab12…"). NotFoundError reads as Docker's
+   * "No such image: busybox:latest".
    */
   resolve(nameOrId: string): ImageRecord {
-    const byId = this.#byIdPrefix(nameOrId);
-    if (byId) return byId;
-    let full: string;
-    try {
-      full = formatReference(normalizeReference(nameOrId));
-    } catch {
-      throw new NotFoundError(`No such image: ${nameOrId}`);
+    if (/^[a-f0-9]{64}$/.test(nameOrId) || isDigestString(nameOrId)) {
+      const id = (nameOrId.startsWith('sha256:') ? nameOrId : `sha256:${nameOrId}`) as Digest;
+      const rec = this.#records.get(id);
+      if (!rec) throw new NotFoundError(`No such image: ${id}`);
+      return rec;
     }
-    const id = this.#refs.get(full);
+    const ref = parseNormalizedNamed(nameOrId);
+    if (ref.tag === undefined && ref.digest === undefined) ref.tag = DEFAULT_TAG;
+    const full = formatReference(ref);
+    const id = this.#refs.get(full) ?? (ref.digest !== undefined && ref.tag !== undefined ? this.#refs.get(formatReference({ ...ref, tag: undefined })) : undefined);
     if (id) return this.get(id);
-    const at = full.indexOf('@');
-    if (at > 0) {
-      const digest = full.slice(at + 1);
+    if (ref.digest !== undefined) {
+      // name@digest of a pulled or loaded image: its manifest digest.
       for (const rec of this.#records.values()) {
-        if (rec.manifestDigest === digest || rec.id === digest) return rec;
+        if (rec.manifestDigest === ref.digest || rec.id === ref.digest) return rec;
       }
     }
-    throw new NotFoundError(`No such image: ${nameOrId}`);
+    const byId = this.#byIdPrefix(nameOrId);
+    if (byId) return byId;
+    throw new NotFoundError(`No such image: ${familiarString(ref)}`);
   }
 
+  /** The images whose parent is id (commit and build record it): they keep id from being deleted. */
+  children(id: Digest): ImageRecord[] {
+    return [...this.#records.values()].filter((r) => r.parent === id);
+  }
+
+  /** An ID prefix, bare or after "sha256:", that names exactly one image (moby's digest-set lookup). */
   #byIdPrefix(s: string): ImageRecord | undefined {
-    if (isDigestString(s)) return this.#records.get(s as Digest);
     const hex = s.startsWith('sha256:') ? s.slice(7) : s;
     if (!/^[a-f0-9]{1,64}$/.test(hex)) return undefined;
-    // Docker accepts any unambiguous prefix when given with "sha256:", and a bare
-    // prefix only if it is not also a valid reference that exists.
     const matches = [...this.#records.keys()].filter((id) => id.slice(7).startsWith(hex));
-    if (matches.length === 1 && (s.startsWith('sha256:') || !this.#refs.has(formatReferenceSafe(s)))) {
-      return this.#records.get(matches[0]!);
-    }
-    if (matches.length > 1 && hex.length >= 12) {
-      throw new ConflictError(`multiple IDs found with provided prefix: ${s}`);
-    }
-    return undefined;
+    return matches.length === 1 ? this.#records.get(matches[0]!) : undefined;
   }
 
   async add(rec: ImageRecord): Promise<void> {
@@ -169,13 +172,5 @@ export class ImageStore {
   async #saveRefs(): Promise<void> {
     const sorted = Object.fromEntries([...this.#refs.entries()].sort(([a], [b]) => a.localeCompare(b)));
     await writeJsonAtomic(this.#refsFile, sorted);
-  }
-}
-
-function formatReferenceSafe(s: string): string {
-  try {
-    return formatReference(normalizeReference(s));
-  } catch {
-    return '';
   }
 }

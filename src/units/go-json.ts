@@ -84,7 +84,10 @@ function encode(v: unknown, opts: Required<GoJsonOptions>, depth: number, seen: 
     case 'function':
     case 'symbol': return undefined;
   }
-  const obj = v as object & { toJSON?: () => unknown };
+  const obj = v as object & { toJSON?: () => unknown; marshalGoJSON?: () => string };
+  // Go's json.Marshaler: the value's own JSON text, kept as it is (docker/cli's
+  // formatter contexts escape <, >, & there even under SetEscapeHTML(false)).
+  if (typeof obj.marshalGoJSON === 'function') return obj.marshalGoJSON();
   if (typeof obj.toJSON === 'function') return encode(obj.toJSON(), opts, depth, seen);
   if (seen.has(obj)) throw new InvalidArgumentError('json: unsupported value: encountered a cycle');
   seen.add(obj);
@@ -125,7 +128,8 @@ function encode(v: unknown, opts: Required<GoJsonOptions>, depth: number, seen: 
 /**
  * Go's json.Marshal / json.MarshalIndent of a JS value. undefined and
  * functions are left out of objects, as JSON.stringify does; objects with
- * toJSON() are encoded through it (Go's MarshalJSON).
+ * toJSON() are encoded through it; objects with marshalGoJSON() give their
+ * own JSON text, as a Go json.Marshaler does.
  */
 export function goJsonStringify(value: unknown, options: GoJsonOptions = {}): string {
   const opts: Required<GoJsonOptions> = { escapeHTML: options.escapeHTML ?? true, indent: options.indent ?? '' };

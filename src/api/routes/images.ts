@@ -1,8 +1,10 @@
 /** Engine API routes for images: list, inspect, history, tag, remove, prune, and Berth's bootstrap. */
-import { InvalidArgumentError, NotFoundError } from '../../errors.js';
+import { InvalidArgumentError } from '../../errors.js';
 import { chainIds } from '../../content/digest.js';
-import { labelMatches } from '../../containers/container-filter.js';
-import { formatReference, normalizeReference } from '../../reference/reference.js';
+import { listImages } from '../../images/image-list.js';
+import { pruneImages } from '../../images/image-prune.js';
+import type { ImageRecord } from '../../images/image-store.js';
+import { familiarName, formatReference, isValidTag, parseNormalizedNamed } from '../../reference/reference.js';
 import { historyJson, inspectJson, summaryJson } from '../types/image-json.js';
 import { queryBool, queryFilters, type Router } from '../router.js';
 import type { Services } from './services.js';
@@ -12,55 +14,39 @@ const NAMED = (verb: string) => new RegExp(`^/images/(?<name>.+)/${verb}$`);
 
 export function imageRoutes(r: Router, s: Services): void {
   r.add('GET', '/images/json', async (ctx) => {
-    const filters = queryFilters(ctx.query);
-    for (const k of filters.keys()) {
-      if (!['dangling', 'reference', 'label', 'before', 'since', 'until'].includes(k)) throw new InvalidArgumentError(`invalid filter '${k}'`);
-    }
-    const all = queryBool(ctx.query, 'all');
-    const store = s.images.store;
-    const out = [];
-    for (const record of store.list()) {
-      const refs = store.referencesOf(record.id);
-      const dangling = refs.length === 0;
-      const df = filters.get('dangling');
-      if (df && df.length) {
-        const want = df[0] === 'true' || df[0] === '1';
-        if (want !== dangling) continue;
-      } else if (!all && dangling && isParentOfAnother(record.id, s)) {
-        continue; // intermediate images are hidden without -a
-      }
-      const img = await s.images.load(record);
-      const labels = img.config.config?.Labels ?? {};
-      if (filters.has('label') && !filters.get('label')!.every((l) => labelMatches(labels, l))) continue;
-      let shownRefs = refs;
-      if (filters.has('reference')) {
-        shownRefs = refs.filter((ref) => filters.get('reference')!.some((pat) => referenceMatches(ref, pat)));
-        if (shownRefs.length === 0) continue;
-      }
-      out.push(summaryJson(img, shownRefs, s.containers.usersOfImage(record.id).length));
-    }
-    out.sort((a, b) => (b.Created as number) - (a.Created as number));
-    ctx.json(200, out);
+    const listed = await listImages(s.images, { all: queryBool(ctx.query, 'all'), filters: queryFilters(ctx.query) });
+    ctx.json(200, listed.map((l) => summaryJson(l, ctx.apiVersion)));
   });
 
   r.add('GET', NAMED('json'), async (ctx) => {
     const img = await s.images.inspect(ctx.params.name!);
-    ctx.json(200, inspectJson(img, s.images.store.referencesOf(img.record.id)));
+    ctx.json(200, inspectJson(img, s.images.store.referencesOf(img.record.id), ctx.apiVersion));
   });
 
   r.add('GET', NAMED('history'), async (ctx) => {
     const img = await s.images.inspect(ctx.params.name!);
     const sizes = [];
     for (const c of chainIds(img.config.rootfs.diff_ids)) sizes.push((await s.snapshotter.usage(c).catch(() => ({ size: 0 }))).size);
-    ctx.json(200, historyJson(img, s.images.store.referencesOf(img.record.id), sizes));
+    // The image, then its local parents (commit and build record them).
+    const lineage = [];
+    for (let rec: ImageRecord | undefined = img.record; rec !== undefined; ) {
+      lineage.push({ id: rec.id, refs: s.images.store.referencesOf(rec.id) });
+      rec = rec.parent !== undefined ? s.images.store.list().find((x) => x.id === rec!.parent) : undefined;
+    }
+    ctx.json(200, historyJson(img, lineage, sizes));
   });
 
   r.add('POST', NAMED('tag'), async (ctx) => {
-    const repo = ctx.query.get('repo');
-    if (!repo) throw new InvalidArgumentError('repository name must have at least one component');
-    const tag = ctx.query.get('tag') || 'latest';
+    // moby's RepoTagReference: a name (a tag in it is replaced by ?tag=), never a digest.
+    const repo = ctx.query.get('repo') ?? '';
+    if (repo === '') throw new InvalidArgumentError('repository name must have at least one component');
+    const ref = parseNormalizedNamed(repo);
+    if (ref.digest !== undefined) throw new InvalidArgumentError('cannot import digest reference');
+    const tag = ctx.query.get('tag') || ref.tag || 'latest';
+    if (!isValidTag(tag)) throw new InvalidArgumentError('invalid tag format');
+    if (familiarName(ref) === 'sha256') throw new InvalidArgumentError('refusing to create an ambiguous tag using digest algorithm as name');
     const record = s.images.resolve(ctx.params.name!);
-    await s.images.tag(record.id, `${repo}:${tag}`);
+    await s.images.tag(record.id, formatReference({ ...ref, tag }));
     ctx.noContent(201);
   });
 
@@ -70,25 +56,8 @@ export function imageRoutes(r: Router, s: Services): void {
   });
 
   r.add('POST', '/images/prune', async (ctx) => {
-    const filters = queryFilters(ctx.query);
-    const onlyDangling = (filters.get('dangling')?.[0] ?? 'true') !== 'false';
-    const deleted: Array<Record<string, string>> = [];
-    let reclaimed = 0;
-    for (const record of s.images.store.list()) {
-      const refs = s.images.store.referencesOf(record.id);
-      if (onlyDangling && refs.length > 0) continue;
-      if (s.containers.usersOfImage(record.id).length > 0) continue;
-      try {
-        for (const ref of refs) await s.images.store.untag(ref);
-        await s.images.store.delete(record.id);
-        deleted.push({ Deleted: record.id });
-        reclaimed += record.size;
-      } catch (err) {
-        if (!(err instanceof NotFoundError)) throw err;
-      }
-    }
-    await s.images.gc();
-    ctx.json(200, { ImagesDeleted: deleted.length ? deleted : null, SpaceReclaimed: reclaimed });
+    const report = await pruneImages(s.images, queryFilters(ctx.query));
+    ctx.json(200, { ImagesDeleted: report.deleted.length ? report.deleted : null, SpaceReclaimed: report.reclaimed });
   });
 
   r.add('POST', '/berth/images/bootstrap', async (ctx) => {
@@ -98,22 +67,4 @@ export function imageRoutes(r: Router, s: Services): void {
     const record = await s.bootstrapBusybox(`${ctx.query.get('repo') || 'busybox'}:${tag}`);
     ctx.json(200, { Id: record.id, Tags: s.images.store.referencesOf(record.id) });
   });
-}
-
-function isParentOfAnother(id: string, s: Services): boolean {
-  return s.images.store.list().some((r) => r.parent === id);
-}
-
-/** Docker's reference filter: a pattern on the familiar name, with optional tag. */
-function referenceMatches(fullRef: string, pattern: string): boolean {
-  const familiar = fullRef.replace(/^docker\.io\/(library\/)?/, '');
-  const glob = new RegExp('^' + pattern.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '[^/]*').replace(/\?/g, '.') + '$');
-  if (glob.test(familiar)) return true;
-  const name = familiar.replace(/:[^/:]+$/, '');
-  if (glob.test(name)) return true;
-  try {
-    return formatReference(normalizeReference(pattern)) === fullRef;
-  } catch {
-    return false;
-  }
 }

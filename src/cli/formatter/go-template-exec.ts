@@ -21,8 +21,12 @@ import { truth, type FuncSpec, type ParamKind } from './go-template-funcs.js';
 import type { ArgNode, BranchNode, CommandNode, FieldNode, ListNode, Node, PipeNode, VariableNode } from './go-template-nodes.js';
 import { nodeString } from './go-template-nodes.js';
 
-/** How plain objects behave: as structs (missing field = error) or as maps (missing key = no value). */
-export type ObjectMode = 'struct' | 'map';
+/**
+ * How plain objects behave: as structs (missing field = error), as maps
+ * (missing key = no value), or as maps under Go's Option("missingkey=error")
+ * (missing key = "map has no entry for key", docker inspect's raw fallback).
+ */
+export type ObjectMode = 'struct' | 'map' | 'map-missingkey-error';
 
 /** The value fed into the next command of a pipeline; absent for the first. */
 const MISSING = Symbol('missing');
@@ -228,10 +232,12 @@ export class Executor {
     if (receiver === undefined) return undefined;
     if (receiver === null) this.#errorf(`nil pointer evaluating interface {}.${name}`);
     const hasArgs = args.length > 1 || final !== MISSING;
-    if (receiver instanceof Map || (this.objects === 'map' && isMapLike(receiver))) {
+    if (receiver instanceof Map || (this.objects !== 'struct' && isMapLike(receiver))) {
       if (hasArgs) this.#errorf(`${name} is not a method but has arguments`);
+      const has = receiver instanceof Map ? receiver.has(name) : Object.hasOwn(receiver, name);
+      if (!has && this.objects === 'map-missingkey-error') this.#errorf(`map has no entry for key ${quote(name)}`);
       if (receiver instanceof Map) return receiver.get(name);
-      return Object.hasOwn(receiver, name) ? (receiver as Record<string, unknown>)[name] : undefined;
+      return has ? (receiver as Record<string, unknown>)[name] : undefined;
     }
     if (typeof receiver === 'object' && !Array.isArray(receiver)) {
       const member = this.#lookupMember(receiver, name);

@@ -39,6 +39,7 @@ export interface ExecuteOptions {
   /**
    * 'struct' (default): a plain object is a Go struct, a missing field is an
    * error. 'map': a plain object is a Go map, a missing key prints "<no value>".
+   * 'map-missingkey-error': a map whose missing keys are errors.
    */
   objects?: ObjectMode;
   /** Functions to use instead of those of the same name for this execution (docker's header functions). */

@@ -1,4 +1,5 @@
 import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
 import type { HistoryItem } from '../client/types.js';
 import { assertGolden } from './golden-file.js';
 import { HISTORY_HEADERS, HistoryContext, historyFormat } from './history.js';
@@ -47,4 +48,8 @@ describe('history output', () => {
   it('prints full ids and commands with --no-trunc', () => assertGolden('history-no-trunc', render('', { trunc: false })));
   it('prints ids only with -q', () => assertGolden('history-quiet', render('', { quiet: true })));
   it('renders a custom template', () => assertGolden('history-template', render('{{.ID}} {{.CreatedSince}} {{.Size}}')));
+  it('marshals {{json .}} as docker/cli does, escaping <missing>', () => {
+    const last = render('{{json .}}').split('\n').at(-2)!;
+    assert.equal(last, '{"Comment":"","CreatedAt":"1970-01-01T00:00:00Z","CreatedBy":"","CreatedSince":"N/A","ID":"\\u003cmissing\\u003e","Size":"0B"}');
+  });
 });

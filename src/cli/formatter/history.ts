@@ -5,6 +5,7 @@
  */
 import { humanSizeWithPrecision } from '../../units/bytes.js';
 import { humanDuration } from '../../units/duration.js';
+import { goJsonStringify } from '../../units/go-json.js';
 import type { HistoryItem } from '../client/types.js';
 import { ellipsis, rfc3339, truncateId } from './text.js';
 
@@ -75,5 +76,10 @@ export class HistoryContext {
     const out: Record<string, string> = {};
     for (const key of ['Comment', 'CreatedAt', 'CreatedBy', 'CreatedSince', 'ID', 'Size'] as const) out[key] = this[key];
     return out;
+  }
+
+  /** docker/cli marshals the context with json.Marshal: "<missing>" becomes "\u003cmissing\u003e" even in `{{json .}}`. */
+  marshalGoJSON(): string {
+    return goJsonStringify(this.toJSON());
   }
 }

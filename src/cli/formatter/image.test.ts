@@ -1,4 +1,5 @@
 import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
 import type { ImageSummary } from '../client/types.js';
 import { assertGolden } from './golden-file.js';
 import { IMAGE_HEADERS, imageFormat, imageRows } from './image.js';
@@ -57,4 +58,21 @@ describe('images output', () => {
   it('prints full ids with --no-trunc', () => assertGolden('image-list-no-trunc', render('', { trunc: false })));
   it('prints ids only with -q', () => assertGolden('image-list-quiet', render('', { quiet: true })));
   it('renders a custom template', () => assertGolden('image-list-template', render('{{.Repository}}:{{.Tag}} {{.Size}} {{.CreatedAt}}')));
+});
+
+describe('images --format', () => {
+  it('marshals {{json .}} as docker/cli does: sorted keys, VirtualSize, and <, > escaped', () => {
+    const out = render('{{json .}}').split('\n')[3]!; // the dangling image
+    assert.equal(
+      out,
+      '{"Containers":"N/A","CreatedAt":"2024-03-01 10:00:00 +0000 UTC","CreatedSince":"2 hours ago","Digest":"\\u003cnone\\u003e","ID":"5b0c3b2e1f0d","Repository":"\\u003cnone\\u003e","SharedSize":"N/A","Size":"1kB","Tag":"\\u003cnone\\u003e","UniqueSize":"N/A","VirtualSize":"1kB"}',
+    );
+  });
+
+  it('lets a custom format win over -q, and knows the raw format', () => {
+    assert.equal(imageFormat('{{.Repository}}', true, false), '{{.Repository}}');
+    assert.equal(imageFormat('table', true, false), '{{.ID}}');
+    assert.equal(imageFormat('raw', true, false), 'image_id: {{.ID}}');
+    assert.match(imageFormat('raw', false, true), /^repository: \{\{ \.Repository \}\}\ntag: \{\{\.Tag\}\}\ndigest: \{\{\.Digest\}\}\n/);
+  });
 });

@@ -7,6 +7,7 @@
 import { familiarName, parseNormalizedNamed } from '../../reference/reference.js';
 import { humanSize, humanSizeWithPrecision } from '../../units/bytes.js';
 import { humanDuration } from '../../units/duration.js';
+import { goJsonStringify } from '../../units/go-json.js';
 import type { ImageSummary } from '../client/types.js';
 import { goTimeString, truncateId } from './text.js';
 
@@ -26,6 +27,7 @@ export const IMAGE_HEADERS: Readonly<Record<string, string>> = {
   Containers: 'CONTAINERS',
   SharedSize: 'SHARED SIZE',
   UniqueSize: 'UNIQUE SIZE',
+  VirtualSize: 'SIZE',
 };
 
 /** docker's NewImageFormat. */
@@ -34,8 +36,14 @@ export function imageFormat(source: string, quiet: boolean, digest: boolean): st
     if (quiet) return '{{.ID}}';
     return digest ? DEFAULT_IMAGE_TABLE_FORMAT_WITH_DIGEST : DEFAULT_IMAGE_TABLE_FORMAT;
   }
+  if (source === 'raw') {
+    if (quiet) return 'image_id: {{.ID}}';
+    const digestLine = digest ? 'digest: {{.Digest}}\n' : '';
+    return `repository: {{ .Repository }}\ntag: {{.Tag}}\n${digestLine}image_id: {{.ID}}\ncreated_at: {{.CreatedAt}}\nvirtual_size: {{.Size}}\n`;
+  }
+  // A custom format wins over -q, as in docker.
   if (source.startsWith('table') && digest && !source.includes('{{.Digest}}')) return `${source}\t{{.Digest}}`;
-  return quiet ? '{{.ID}}' : source;
+  return source;
 }
 
 export class ImageContext {
@@ -91,16 +99,26 @@ export class ImageContext {
     return this.#i.SharedSize === -1 ? 'N/A' : humanSize(this.#i.SharedSize);
   }
 
+  /** Deprecated in docker/cli, equal to Size, but still in `{{json .}}`. */
+  get VirtualSize(): string {
+    return humanSize(this.#i.Size);
+  }
+
   get UniqueSize(): string {
     return this.#i.Size === -1 || this.#i.SharedSize === -1 ? 'N/A' : humanSize(this.#i.Size - this.#i.SharedSize);
   }
 
   toJSON(): Record<string, string> {
     const out: Record<string, string> = {};
-    for (const key of ['Containers', 'CreatedAt', 'CreatedSince', 'Digest', 'ID', 'Repository', 'SharedSize', 'Size', 'Tag', 'UniqueSize'] as const) {
+    for (const key of ['Containers', 'CreatedAt', 'CreatedSince', 'Digest', 'ID', 'Repository', 'SharedSize', 'Size', 'Tag', 'UniqueSize', 'VirtualSize'] as const) {
       out[key] = this[key];
     }
     return out;
+  }
+
+  /** docker/cli marshals the context with json.Marshal: "<none>" becomes "\u003cnone\u003e" even in `{{json .}}`. */
+  marshalGoJSON(): string {
+    return goJsonStringify(this.toJSON());
   }
 }
 

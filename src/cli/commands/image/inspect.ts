@@ -1,10 +1,11 @@
 /**
  * `berth image inspect`: the daemon's JSON for images, or a --format
- * template applied to each.
+ * template applied to each (on the Go-typed view docker's templates see).
  */
 import type { BerthCli } from '../../cli-context.js';
 import { BerthCommand, minArgs } from '../command.js';
-import { printInspect } from '../inspect-output.js';
+import { ImageInspectView } from '../../formatter/image-inspect.js';
+import { printInspect, TypedInspect } from '../inspect-output.js';
 
 export interface ImageInspectOptions {
   images: string[];
@@ -20,5 +21,8 @@ export function newImageInspectCommand(cli: BerthCli): BerthCommand {
 }
 
 export async function runImageInspect(cli: BerthCli, o: ImageInspectOptions): Promise<void> {
-  await printInspect(cli, o.images, o.format, (ref) => cli.client.images.inspect(ref));
+  await printInspect(cli, o.images, o.format, async (ref) => {
+    const raw = await cli.client.images.inspect(ref);
+    return new TypedInspect(new ImageInspectView(raw), raw);
+  });
 }

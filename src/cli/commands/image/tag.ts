@@ -2,7 +2,8 @@
  * `berth tag` / `berth image tag`: give an image another name.
  */
 import { InvalidArgumentError } from '../../../errors.js';
-import { familiarName, parseNormalizedNamed } from '../../../reference/reference.js';
+import { familiarName, isDigest, isFullId, parseNormalizedNamed, type Reference } from '../../../reference/reference.js';
+import { quote } from '../../../units/go-strconv.js';
 import type { BerthCli } from '../../cli-context.js';
 import { BerthCommand, exactArgs } from '../command.js';
 
@@ -18,8 +19,19 @@ export function newTagCommand(cli: BerthCli): BerthCommand {
     .run(exactArgs(2), ([source, target]) => runTag(cli, { source: source!, target: target! }));
 }
 
+/** The docker client's ImageTag: both names are checked before the daemon is asked. */
 export async function runTag(cli: BerthCli, o: TagOptions): Promise<void> {
-  const ref = parseNormalizedNamed(o.target);
+  // The source may also be an ID or a digest (distribution's ParseAnyReference).
+  if (!isFullId(o.source) && !isDigest(o.source)) parseOrExplain(o.source);
+  const ref = parseOrExplain(o.target);
   if (ref.digest !== undefined) throw new InvalidArgumentError('refusing to create a tag with a digest reference');
   await cli.client.images.tag(o.source, familiarName(ref), ref.tag ?? 'latest');
+}
+
+function parseOrExplain(s: string): Reference {
+  try {
+    return parseNormalizedNamed(s);
+  } catch (err) {
+    throw new InvalidArgumentError(`Error parsing reference: ${quote(s)} is not a valid repository/tag: ${(err as Error).message}`, { cause: err });
+  }
 }

@@ -6,7 +6,8 @@ import { InvalidArgumentError } from '../../../errors.js';
 import type { BerthCli } from '../../cli-context.js';
 import { isDaemonError } from '../../client/daemon-error.js';
 import { BerthCommand, minArgs } from '../command.js';
-import { printInspect } from '../inspect-output.js';
+import { ImageInspectView } from '../../formatter/image-inspect.js';
+import { printInspect, TypedInspect } from '../inspect-output.js';
 
 const TYPES = ['container', 'image'] as const;
 type ObjectType = (typeof TYPES)[number];
@@ -41,12 +42,12 @@ export async function runSystemInspect(cli: BerthCli, o: InspectOptions): Promis
         if (type === 'container') return await cli.client.containers.inspect(ref, { size: o.size });
         const image = await cli.client.images.inspect(ref);
         if (o.size) cli.eprintln('WARNING: --size ignored for image');
-        return image;
+        return new TypedInspect(new ImageInspectView(image), image);
       } catch (err) {
         const skippable = isDaemonError(err, 'not_found') || (err instanceof Error && /not supported|invalid reference format/.test(err.message));
         if (o.type !== undefined || !skippable) throw err;
       }
     }
-    throw new Error(`No such object: ${ref}`);
+    throw new Error(`Error: No such object: ${ref}`); // docker's wording, "Error: " included
   });
 }
