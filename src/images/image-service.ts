@@ -14,6 +14,7 @@ import type { Snapshotter } from '../snapshots/types.js';
 import type { ImageRecord, ImageStore } from './image-store.js';
 import { deleteImage, type DeleteResponseItem, type DeleteResult } from './image-delete.js';
 import type { LayerUnpacker } from './layer-unpacker.js';
+import { SharedExclusiveLock } from '../storage/mutex.js';
 import { MediaTypes, type Descriptor, type ImageConfig, type Manifest } from './oci-types.js';
 
 export interface ResolvedImage {
@@ -29,6 +30,7 @@ export type { DeleteResponseItem, DeleteResult } from './image-delete.js';
 
 export class ImageService {
   #users: ImageUsers = () => [];
+  readonly #producers = new SharedExclusiveLock();
 
   constructor(
     readonly content: ContentStore,
@@ -42,6 +44,10 @@ export class ImageService {
   }
 
   async create(opts: { config: ImageConfig; layers: Descriptor[]; parent?: Digest; tags?: string[]; repoDigest?: string }): Promise<ImageRecord> {
+    return this.producing(() => this.#create(opts));
+  }
+
+  async #create(opts: { config: ImageConfig; layers: Descriptor[]; parent?: Digest; tags?: string[]; repoDigest?: string }): Promise<ImageRecord> {
     const configBytes = Buffer.from(JSON.stringify(opts.config));
     const configInfo = await this.content.writeBlob(configBytes);
     const manifest: Manifest = {
@@ -51,7 +57,7 @@ export class ImageService {
       layers: opts.layers,
     };
     const manifestInfo = await this.content.writeBlob(Buffer.from(JSON.stringify(manifest)));
-    return this.register(manifestInfo.digest, manifest, opts.config, configInfo.digest, opts);
+    return this.#register(manifestInfo.digest, manifest, opts.config, configInfo.digest, opts);
   }
 
   /** Registers an image whose manifest and config blobs are already stored (load, pull). */
@@ -61,6 +67,16 @@ export class ImageService {
     config: ImageConfig,
     id: Digest,
     opts: { parent?: Digest; tags?: string[]; repoDigest?: string } = {},
+  ): Promise<ImageRecord> {
+    return this.producing(() => this.#register(manifestDigest, manifest, config, id, opts));
+  }
+
+  async #register(
+    manifestDigest: Digest,
+    manifest: Manifest,
+    config: ImageConfig,
+    id: Digest,
+    opts: { parent?: Digest; tags?: string[]; repoDigest?: string },
   ): Promise<ImageRecord> {
     await this.unpacker.unpack(manifest.layers, config.rootfs.diff_ids);
     let size = 0;
@@ -132,6 +148,18 @@ export class ImageService {
    * as a parent (by a container's layer) are kept: the snapshotter refuses them.
    */
   async gc(): Promise<{ blobs: number; snapshots: number; bytes: number; removedSnapshots: Set<string> }> {
+    return this.#producers.exclusive(() => this.#collect());
+  }
+
+  /**
+   * Runs an image producer (load, commit, import) so that garbage collection
+   * waits until it has registered what it staged (see SharedExclusiveLock).
+   */
+  producing<T>(fn: () => Promise<T>): Promise<T> {
+    return this.#producers.shared(fn);
+  }
+
+  async #collect(): Promise<{ blobs: number; snapshots: number; bytes: number; removedSnapshots: Set<string> }> {
     const liveBlobs = new Set<string>();
     const liveChains = new Set<string>();
     for (const rec of this.store.list()) {

@@ -32,3 +32,45 @@ export class KeyedMutex {
     }
   }
 }
+
+/**
+ * Many holders at once, or one exclusive holder. Image producers (load,
+ * commit, import) hold it shared from their first staged layer until their
+ * image record is written; garbage collection takes it exclusively, so it
+ * never removes a layer that an image in the making is about to claim.
+ * Shared holders are never made to wait for a queued exclusive one, so a
+ * producer may nest shared sections without deadlock.
+ */
+export class SharedExclusiveLock {
+  #shared = 0;
+  #exclusive = false;
+  #waiters: Array<() => void> = [];
+
+  async shared<T>(fn: () => Promise<T>): Promise<T> {
+    while (this.#exclusive) await new Promise<void>((r) => this.#waiters.push(r));
+    this.#shared++;
+    try {
+      return await fn();
+    } finally {
+      this.#shared--;
+      this.#wake();
+    }
+  }
+
+  async exclusive<T>(fn: () => Promise<T>): Promise<T> {
+    while (this.#exclusive || this.#shared > 0) await new Promise<void>((r) => this.#waiters.push(r));
+    this.#exclusive = true;
+    try {
+      return await fn();
+    } finally {
+      this.#exclusive = false;
+      this.#wake();
+    }
+  }
+
+  #wake(): void {
+    const waiters = this.#waiters;
+    this.#waiters = [];
+    for (const w of waiters) w();
+  }
+}
