@@ -1,13 +1,16 @@
 /**
  * `docker ps` selection: --all, --last/-n, and the filters status, name,
- * id, label, ancestor, exited, before, since — with Docker's semantics
- * (values of one key are OR'ed, different keys AND'ed).
+ * id, label, ancestor, exited, before, since — with moby's semantics
+ * (daemon/list.go): values of one key are OR'ed, different keys AND'ed,
+ * newest first; stopped containers are hidden unless --all, a status filter
+ * or a limit asks for them (an exited= filter alone does not).
  */
 import { InvalidArgumentError } from '../errors.js';
-import { isRunning, type ContainerRecord } from './container.js';
+import { timeNanos } from './clock.js';
+import { isRunning, ZERO_TIME, type ContainerRecord } from './container.js';
 
 const FILTER_KEYS = new Set(['status', 'name', 'id', 'label', 'ancestor', 'exited', 'before', 'since', 'health', 'network', 'volume', 'publish', 'expose', 'isolation', 'is-task']);
-const STATUSES = new Set(['created', 'restarting', 'running', 'removing', 'paused', 'exited', 'dead']);
+const STATUSES = ['created', 'running', 'paused', 'restarting', 'removing', 'exited', 'dead'];
 
 export interface ListOptions {
   all: boolean;
@@ -17,45 +20,78 @@ export interface ListOptions {
   resolveImage: (nameOrId: string) => string | undefined;
 }
 
-export function selectContainers(all: ContainerRecord[], opts: ListOptions): ContainerRecord[] {
-  for (const k of opts.filters.keys()) if (!FILTER_KEYS.has(k)) throw new InvalidArgumentError(`invalid filter '${k}'`);
-  for (const s of opts.filters.get('status') ?? []) {
-    if (!STATUSES.has(s)) throw new InvalidArgumentError(`invalid filter 'status=${s}'`);
+/** Go's regexp.MatchString as filters.Args.Match uses it: unanchored, and a bad pattern matches nothing. */
+function regexMatches(pattern: string, text: string): boolean {
+  try {
+    return new RegExp(pattern).test(text);
+  } catch {
+    return false;
   }
+}
+
+function validate(f: Map<string, string[]>): number[] {
+  for (const k of f.keys()) if (!FILTER_KEYS.has(k)) throw new InvalidArgumentError(`invalid filter '${k}'`);
+  for (const s of f.get('status') ?? []) {
+    if (!STATUSES.includes(s)) {
+      throw new InvalidArgumentError(`invalid filter 'status=${s}': invalid value for state (${s}): must be one of ${STATUSES.join(', ')}`);
+    }
+  }
+  return (f.get('exited') ?? []).map((e) => {
+    if (!/^[+-]?\d+$/.test(e)) throw new InvalidArgumentError(`invalid filter 'exited=${e}': strconv.Atoi: parsing "${e}": invalid syntax`);
+    return Number(e);
+  });
+}
+
+export function selectContainers(all: ContainerRecord[], opts: ListOptions): ContainerRecord[] {
   const f = opts.filters;
-  const sorted = [...all].sort((a, b) => b.created.localeCompare(a.created));
+  const exitCodes = validate(f);
+  const created = new Map(all.map((c) => [c.id, timeNanos(c.created)]));
+  const sorted = [...all].sort((a, b) => {
+    const d = created.get(b.id)! - created.get(a.id)!;
+    return d > 0n ? 1 : d < 0n ? -1 : 0;
+  });
   const position = (ref: string) => {
-    const i = sorted.findIndex((c) => c.id.startsWith(ref) || c.name === ref.replace(/^\//, ''));
-    if (i < 0) throw new InvalidArgumentError(`No such container: ${ref}`);
-    return i;
+    const i = sorted.findIndex((c) => c.id === ref || c.name === ref.replace(/^\//, ''));
+    const j = i >= 0 ? i : uniquePrefix(sorted, ref);
+    if (j < 0) throw new InvalidArgumentError(`No such container: ${ref}`);
+    return j;
   };
   const beforeIdx = f.get('before')?.map(position);
   const sinceIdx = f.get('since')?.map(position);
+  // An id filter selects by full ID or unique ID prefix, as the daemon's lookup does.
+  const idMatches = f.has('id') ? new Set(f.get('id')!.map((p) => uniquePrefix(sorted, p)).filter((i) => i >= 0).map((i) => sorted[i]!.id)) : undefined;
   const ancestors = (f.get('ancestor') ?? []).map((a) => opts.resolveImage(a)).filter((x): x is string => !!x);
-  // With filters other than status, Docker still hides stopped containers unless -a or a status/exited filter is given.
-  const showAll = opts.all || f.has('status') || f.has('exited') || opts.limit !== undefined && opts.limit > 0;
+  const showAll = opts.all || f.has('status') || (opts.limit !== undefined && opts.limit > 0);
 
   const out = sorted.filter((c, i) => {
-    if (!showAll && !isRunning(c.state)) return false;
-    if (f.has('status') && !f.get('status')!.includes(c.state.status)) return false;
-    if (f.has('name') && !f.get('name')!.some((n) => new RegExp(n.replace(/^\//, '')).test(c.name))) return false;
-    if (f.has('id') && !f.get('id')!.some((p) => c.id.startsWith(p))) return false;
-    if (f.has('label') && !f.get('label')!.every((l) => labelMatches(c.config.Labels ?? {}, l))) return false;
-    if (f.has('exited')) {
-      if (c.state.status !== 'exited' || !f.get('exited')!.some((e) => Number(e) === c.state.exitCode)) return false;
-    }
-    if (f.has('ancestor') && !ancestors.includes(c.imageId)) return false;
     if (beforeIdx && !beforeIdx.every((b) => i > b)) return false;
     if (sinceIdx && !sinceIdx.every((s) => i < s)) return false;
+    if (!showAll && !isRunning(c.state)) return false;
+    if (f.has('name') && !f.get('name')!.some((n) => regexMatches(n, `/${c.name}`) || regexMatches(n, c.name))) return false;
+    if (idMatches && !idMatches.has(c.id)) return false;
+    if (f.has('label') && !f.get('label')!.every((l) => labelMatches(c.config.Labels ?? {}, l))) return false;
+    if (exitCodes.length > 0) {
+      const stopped = !isRunning(c.state) && c.state.startedAt !== ZERO_TIME;
+      if (!stopped || !exitCodes.includes(c.state.exitCode)) return false;
+    }
+    if (f.has('status') && !f.get('status')!.includes(c.state.status)) return false;
+    if (f.has('ancestor') && !ancestors.includes(c.imageId)) return false;
     return true;
   });
   return opts.limit !== undefined && opts.limit > 0 ? out.slice(0, opts.limit) : out;
 }
 
-/** "key" matches any value; "key=value" matches exactly; "key!=value" excludes. */
+/** Index of the one container whose ID is or starts with `prefix`; -1 when none or several. */
+function uniquePrefix(sorted: ContainerRecord[], prefix: string): number {
+  if (prefix === '') return -1;
+  const exact = sorted.findIndex((c) => c.id === prefix);
+  if (exact >= 0) return exact;
+  const hits = sorted.flatMap((c, i) => (c.id.startsWith(prefix) ? [i] : []));
+  return hits.length === 1 ? hits[0]! : -1;
+}
+
+/** filters.Args.MatchKVList: "key" needs the label, "key=value" needs that value. */
 export function labelMatches(labels: Record<string, string>, expr: string): boolean {
-  const ne = expr.indexOf('!=');
-  if (ne > 0) return labels[expr.slice(0, ne)] !== expr.slice(ne + 2);
   const eq = expr.indexOf('=');
   if (eq < 0) return expr in labels;
   return labels[expr.slice(0, eq)] === expr.slice(eq + 1);

@@ -12,8 +12,9 @@
 import { EventEmitter } from 'node:events';
 import { randomBytes } from 'node:crypto';
 import { promises as fs } from 'node:fs';
+import { hostname } from 'node:os';
 import * as path from 'node:path';
-import { BerthError, InvalidArgumentError, NotFoundError } from '../errors.js';
+import { AlreadyExistsError, BerthError, InvalidArgumentError, NotFoundError } from '../errors.js';
 import type { ImageService } from '../images/image-service.js';
 import { KeyedMutex } from '../storage/mutex.js';
 import { writeFileAtomic } from '../storage/atomic-write.js';
@@ -30,6 +31,7 @@ import type { CreateContainerBody } from '../api/types/container-wire.js';
 import { guards, initialState, isRunning, type ContainerId, type ContainerRecord } from './container.js';
 import type { ContainerStore } from './container-store.js';
 import { resolveCreate, validateName } from './create-request.js';
+import { nowRfc3339Nano } from './clock.js';
 import { RootfsManager } from './rootfs.js';
 import { resourcesOf, specInputFor } from './spec-input.js';
 import type { AttachBroker } from './attach-broker.js';
@@ -97,12 +99,14 @@ export class ContainerService {
       ...(h.OomScoreAdj ? { oomScoreAdj: h.OomScoreAdj } : {}),
     });
     const id = randomBytes(32).toString('hex') as ContainerId;
+    // As Docker's newContainer: the host's name with host networking, else the short ID.
+    if (!resolved.config.Hostname) resolved.config.Hostname = h.NetworkMode === 'host' ? hostname() : id.slice(0, 12);
     const name = requestedName ? validateName(requestedName) : this.#uniqueName();
     this.#d.store.reserveName(name, id);
     const rec: ContainerRecord = {
       id,
       name,
-      created: new Date().toISOString(),
+      created: nowRfc3339Nano(),
       image: body.Image,
       imageId: image.id,
       path: resolved.path,
@@ -155,6 +159,7 @@ export class ContainerService {
           this.rootfs.mount(c),
           this.rootfs.writeEtcFiles(c, c.hostConfig.NetworkMode === 'host'),
         ]);
+        if (c.config.WorkingDir) await this.rootfs.ensureWorkingDir(rootfs, c.config.WorkingDir);
         trace.step('mount+etc');
         const user = await resolveUser(rootfs, c.config.User ?? '');
         const spec = buildContainerSpec(specInputFor(c, { rootfs, user, binds: etc, cgroupsPath: this.cgroupsPath(c) }));
@@ -165,6 +170,8 @@ export class ContainerService {
         // Rewritten on every start, so it need not be durable: no fsync on the hot path.
         await writeFileAtomic(path.join(bundle, 'config.json'), specToJson(spec), { durable: false });
         trace.step('spec');
+        // Taken before the task can run, so a command that exits at once never finishes before it started.
+        const startedAt = nowRfc3339Nano();
         const launched = await this.#d.runtime.run(c.id, bundle, paths, {
           tty: !!c.config.Tty,
           stdin: !!c.config.OpenStdin,
@@ -173,7 +180,7 @@ export class ContainerService {
           waitAttach: this.#d.attach.hasWaiting(c.id),
         });
         trace.step('runc-run');
-        c.state = { ...c.state, status: 'running', pid: launched.pid, monitorPid: launched.monitorPid, exitCode: 0, error: '', oomKilled: false, startedAt: new Date().toISOString() };
+        c.state = { ...c.state, status: 'running', pid: launched.pid, monitorPid: launched.monitorPid, exitCode: 0, error: '', oomKilled: false, startedAt };
         c.hasBeenManuallyStopped = false;
         await this.#d.attach.connectWaiting(c, paths.attachSocket);
         trace.step('attach');
@@ -200,7 +207,7 @@ export class ContainerService {
     const startedAt = c.state.startedAt;
     watchExit(paths.attachSocket, paths.exitFile).then(
       (status) => this.#onExit(c.id, startedAt, status),
-      (err) => this.#onExit(c.id, startedAt, { exitCode: 255, signal: 0, finishedAt: new Date().toISOString() }, String(err)),
+      (err) => this.#onExit(c.id, startedAt, { exitCode: 255, signal: 0, finishedAt: nowRfc3339Nano() }, String(err)),
     );
   }
 
@@ -239,7 +246,7 @@ export class ContainerService {
       } else if (c.state.monitorPid > 0 && processAlive(c.state.monitorPid)) {
         this.#watch(c, paths);
       } else {
-        await this.#onExit(c.id, c.state.startedAt, { exitCode: 255, signal: 0, finishedAt: new Date().toISOString() }, 'container monitor lost');
+        await this.#onExit(c.id, c.state.startedAt, { exitCode: 255, signal: 0, finishedAt: nowRfc3339Nano() }, 'container monitor lost');
       }
     }
   }
@@ -288,11 +295,26 @@ export class ContainerService {
   }
 
   async rename(idOrName: string, newName: string): Promise<void> {
-    const c = this.#d.store.get(idOrName);
-    const name = validateName(newName);
-    if (name === c.name) throw new InvalidArgumentError(`Renaming a container with the same name as its current name`);
+    const oldRef = idOrName.trim();
+    const wanted = newName.trim();
+    if (oldRef.replace(/^\//, '') === '' || wanted.replace(/^\//, '') === '') {
+      throw new InvalidArgumentError('Neither old nor new names may be empty');
+    }
+    const c = this.#d.store.get(oldRef);
+    const slashed = wanted.startsWith('/') ? wanted : `/${wanted}`;
+    if (slashed === `/${c.name}`) throw new InvalidArgumentError('Renaming a container with the same name as its current name');
     await this.locks.run(c.id, async () => {
-      this.#d.store.reserveName(name, c.id);
+      // Docker wraps a bad or taken name: "Error when allocating new name: …".
+      const prefix = 'Error when allocating new name: ';
+      let name: string;
+      try {
+        name = validateName(slashed);
+        this.#d.store.reserveName(name, c.id);
+      } catch (err) {
+        if (err instanceof AlreadyExistsError) throw new AlreadyExistsError(prefix + err.message, { cause: err });
+        if (err instanceof InvalidArgumentError) throw new InvalidArgumentError(prefix + err.message, { cause: err });
+        throw err;
+      }
       const old = c.name;
       c.name = name;
       try {

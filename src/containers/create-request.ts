@@ -4,6 +4,7 @@
  * and rejects bad input before anything is created.
  */
 import { InvalidArgumentError } from '../errors.js';
+import { parseSignal } from '../units/signals.js';
 import type { ContainerConfigFields } from '../images/oci-types.js';
 import type { ContainerConfigWire, CreateContainerBody, HostConfigWire } from '../api/types/container-wire.js';
 
@@ -31,17 +32,34 @@ function asList(v: string[] | string | null | undefined): string[] | undefined {
   return v;
 }
 
-/** Image env first, then the request's, a later KEY replacing an earlier one (Docker's ReplaceOrAppendEnvValues). */
-export function mergeEnv(base: readonly string[], overrides: readonly string[]): string[] {
-  const out = [...base];
-  for (const kv of overrides) {
-    const key = kv.includes('=') ? kv.slice(0, kv.indexOf('=')) : kv;
-    if (!kv.includes('=')) continue; // "KEY" alone is resolved client-side; drop if it reaches us bare
-    const i = out.findIndex((e) => e === key || e.startsWith(`${key}=`));
-    if (i >= 0) out[i] = kv;
-    else out.push(kv);
-  }
+/**
+ * Docker's merge of the request's Env with the image's: the request's
+ * entries first, as given, then each image entry whose key the request does
+ * not set (daemon/commit.go merge). A bare "KEY" is resolved by the client
+ * from its own environment; one that reaches the daemon bare is dropped.
+ */
+export function mergeEnv(image: readonly string[], request: readonly string[]): string[] {
+  const keyOf = (kv: string) => (kv.includes('=') ? kv.slice(0, kv.indexOf('=')) : kv);
+  const out = request.filter((kv) => kv.includes('='));
+  const keys = new Set(out.map(keyOf));
+  for (const kv of image) if (!keys.has(keyOf(kv))) out.push(kv);
   return out;
+}
+
+/** Docker leaves an empty merged map nil: Volumes shows as null, ExposedPorts is omitted. */
+function nonEmpty<T extends object>(m: T): T | null {
+  return Object.keys(m).length > 0 ? m : null;
+}
+
+/** A path as Go's filepath.Clean leaves it (absolute paths only). */
+function cleanPath(p: string): string {
+  const parts: string[] = [];
+  for (const part of p.split('/')) {
+    if (part === '' || part === '.') continue;
+    if (part === '..') parts.pop();
+    else parts.push(part);
+  }
+  return `/${parts.join('/')}`;
 }
 
 export function resolveCreate(body: CreateContainerBody, image: ContainerConfigFields): ResolvedCreate {
@@ -55,11 +73,20 @@ export function resolveCreate(body: CreateContainerBody, image: ContainerConfigF
 
   const userEntrypoint = asList(body.Entrypoint);
   const userCmd = asList(body.Cmd);
-  // Docker: an Entrypoint given in the request resets the image's Cmd too.
-  const entrypoint = userEntrypoint ?? image.Entrypoint ?? [];
-  const cmd = userCmd ?? (userEntrypoint !== undefined ? [] : image.Cmd ?? []);
-  const argv = [...(entrypoint.length === 1 && entrypoint[0] === '' ? [] : entrypoint), ...cmd];
+  // Docker: an empty Entrypoint takes the image's Cmd when Cmd is empty too, and the
+  // image's Entrypoint only when none was sent at all; any other Entrypoint drops both.
+  let entrypoint = userEntrypoint;
+  let cmd = userCmd;
+  if (!entrypoint || entrypoint.length === 0) {
+    if (!cmd || cmd.length === 0) cmd = image.Cmd ?? undefined;
+    if (entrypoint === undefined) entrypoint = image.Entrypoint ?? undefined;
+  }
+  // `--entrypoint ""` arrives as [""]: after the merge it means no entrypoint.
+  if (entrypoint?.length === 1 && entrypoint[0] === '') entrypoint = undefined;
+  const argv = [...(entrypoint ?? []), ...(cmd ?? [])];
   if (argv.length === 0) throw new InvalidArgumentError('no command specified');
+  const stopSignal = wire.StopSignal || image.StopSignal || undefined;
+  if (stopSignal) parseSignal(stopSignal); // throws Docker's "invalid signal: X"
 
   const config: ContainerConfigWire = {
     ...wire,
@@ -67,13 +94,13 @@ export function resolveCreate(body: CreateContainerBody, image: ContainerConfigF
     Domainname: wire.Domainname ?? '',
     User: wire.User || image.User || '',
     Env: mergeEnv(image.Env ?? [], env),
-    Cmd: cmd,
-    Entrypoint: userEntrypoint ?? image.Entrypoint ?? null,
+    Cmd: cmd ?? null,
+    Entrypoint: entrypoint ?? null,
     WorkingDir: wire.WorkingDir || image.WorkingDir || '',
     Labels: { ...(image.Labels ?? {}), ...(wire.Labels ?? {}) },
-    StopSignal: wire.StopSignal || image.StopSignal || undefined,
-    ExposedPorts: { ...(image.ExposedPorts ?? {}), ...(wire.ExposedPorts ?? {}) },
-    Volumes: { ...(image.Volumes ?? {}), ...(wire.Volumes ?? {}) },
+    StopSignal: stopSignal,
+    ExposedPorts: nonEmpty({ ...(image.ExposedPorts ?? {}), ...(wire.ExposedPorts ?? {}) }) ?? undefined,
+    Volumes: nonEmpty({ ...(image.Volumes ?? {}), ...(wire.Volumes ?? {}) }),
     Tty: !!wire.Tty,
     OpenStdin: !!wire.OpenStdin,
     StdinOnce: !!wire.StdinOnce,
@@ -83,8 +110,11 @@ export function resolveCreate(body: CreateContainerBody, image: ContainerConfigF
     ...(image.Healthcheck && !wire.Healthcheck ? { Healthcheck: image.Healthcheck } : {}),
     OnBuild: null,
   };
-  if (config.WorkingDir && !config.WorkingDir.startsWith('/')) {
-    throw new InvalidArgumentError(`the working directory '${config.WorkingDir}' is invalid, it needs to be an absolute path`);
+  if (config.WorkingDir) {
+    if (!config.WorkingDir.startsWith('/')) {
+      throw new InvalidArgumentError(`the working directory '${config.WorkingDir}' is invalid, it needs to be an absolute path`);
+    }
+    config.WorkingDir = cleanPath(config.WorkingDir);
   }
   return { config, hostConfig, path: argv[0]!, args: argv.slice(1) };
 }
@@ -101,14 +131,37 @@ function validateHostConfig(h: HostConfigWire): void {
   }
   if (h.NanoCpus && h.CpuQuota) throw new InvalidArgumentError('Conflicting options: Nano CPUs and CPU Quota cannot both be set');
   if (h.NanoCpus && h.CpuPeriod) throw new InvalidArgumentError('Conflicting options: Nano CPUs and CPU Period cannot both be set');
-  if (h.AutoRemove && h.RestartPolicy?.Name && h.RestartPolicy.Name !== 'no') {
+  // Docker stores "no" for an unset policy, and no limit for a pids limit of 0 or below.
+  h.RestartPolicy = { Name: h.RestartPolicy?.Name || 'no', MaximumRetryCount: h.RestartPolicy?.MaximumRetryCount ?? 0 };
+  if (h.PidsLimit !== undefined && h.PidsLimit !== null && h.PidsLimit <= 0) h.PidsLimit = null;
+  // The daemon's default driver fills an empty type; other drivers are recorded but logs are json-file regardless.
+  h.LogConfig = { Type: h.LogConfig?.Type || 'json-file', Config: h.LogConfig?.Config ?? {} };
+  if (h.AutoRemove && h.RestartPolicy.Name !== 'no') {
     throw new InvalidArgumentError("can't create 'AutoRemove' container with restart policy");
   }
-  const rp = h.RestartPolicy?.Name ?? '';
-  if (!['', 'no', 'always', 'unless-stopped', 'on-failure'].includes(rp)) {
-    throw new InvalidArgumentError(`invalid restart policy '${rp}'`);
-  }
+  validateRestartPolicy(h.RestartPolicy.Name ?? 'no', h.RestartPolicy.MaximumRetryCount ?? 0);
   for (const [dest] of Object.entries(h.Tmpfs ?? {})) {
     if (!dest.startsWith('/')) throw new InvalidArgumentError(`invalid mount config for type "tmpfs": invalid mount path: '${dest}' mount path must be absolute`);
+  }
+}
+
+/** api/types/container ValidateRestartPolicy, with Docker's messages. */
+function validateRestartPolicy(name: string, retries: number): void {
+  switch (name) {
+    case 'always':
+    case 'unless-stopped':
+    case 'no':
+      if (retries !== 0) {
+        const negative = retries < 0 ? ' and cannot be negative' : '';
+        throw new InvalidArgumentError(`invalid restart policy: maximum retry count can only be used with 'on-failure'${negative}`);
+      }
+      return;
+    case 'on-failure':
+      if (retries < 0) throw new InvalidArgumentError('invalid restart policy: maximum retry count cannot be negative');
+      return;
+    default:
+      throw new InvalidArgumentError(
+        `invalid restart policy: unknown policy '${name}'; use one of 'no', 'always', 'on-failure', or 'unless-stopped'`,
+      );
   }
 }

@@ -6,6 +6,7 @@
 import { createReadStream, promises as fs, watch } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { isErrno } from '../errors.js';
+import { timeNanos } from './clock.js';
 
 export interface LogEntry {
   stream: 'stdout' | 'stderr';
@@ -14,12 +15,10 @@ export interface LogEntry {
 }
 
 export interface LogQuery {
-  stdout: boolean;
-  stderr: boolean;
-  /** Seconds since the epoch (fractional); 0 = no bound. */
-  since: number;
-  until: number;
-  /** Lines from the end; undefined = all. */
+  /** Nanoseconds since the epoch, inclusive; 0n = no bound. Exact, so a time copied from `logs -t` selects its own line. */
+  since: bigint;
+  until: bigint;
+  /** Lines from the end, counted before since/until and stream selection apply (as Docker does); undefined = all. */
   tail?: number;
 }
 
@@ -32,23 +31,50 @@ function parseLine(line: string): LogEntry | undefined {
   }
 }
 
-/** Seconds (with nanosecond fraction kept as far as a double allows) of an RFC3339Nano time. */
-export function timeSeconds(t: string): number {
-  const m = /\.(\d+)Z$/.exec(t);
-  const base = Date.parse(t.replace(/\.\d+Z$/, 'Z')) / 1000;
-  return m ? base + Number(`0.${m[1]}`) : base;
+/**
+ * The since/until window over a stream of entries, as moby's log forwarder
+ * applies it: entries before `since` are skipped until the first one at or
+ * after it (then no more checks, as timestamps need not be monotonic); the
+ * first entry after `until` ends the stream, following included.
+ */
+export class LogWindow {
+  #since: bigint;
+  readonly #until: bigint;
+  #ended = false;
+
+  constructor(q: Pick<LogQuery, 'since' | 'until'>) {
+    this.#since = q.since;
+    this.#until = q.until;
+  }
+
+  /** True once an entry past `until` was seen: nothing more will be sent. */
+  get ended(): boolean {
+    return this.#ended;
+  }
+
+  /** Whether to send `e`; sets `ended` at the first entry past the window. */
+  admit(e: LogEntry): boolean {
+    if (this.#ended) return false;
+    if (!this.#since && !this.#until) return true;
+    const t = timeNanos(e.time);
+    if (this.#since) {
+      if (t < this.#since) return false;
+      this.#since = 0n;
+    }
+    if (this.#until && t > this.#until) {
+      this.#ended = true;
+      return false;
+    }
+    return true;
+  }
 }
 
-function wanted(e: LogEntry, q: LogQuery): boolean {
-  if (e.stream === 'stdout' ? !q.stdout : !q.stderr) return false;
-  const t = timeSeconds(e.time);
-  if (q.since && t < q.since) return false;
-  if (q.until && t > q.until) return false;
-  return true;
-}
-
-/** Reads what is in the file now; returns the entries and the byte offset reached. */
-export async function readLog(file: string, q: LogQuery): Promise<{ entries: LogEntry[]; offset: number }> {
+/**
+ * Reads what is in the file now: the last `tail` entries (all when
+ * undefined), then those the window admits. Returns them and the byte
+ * offset reached, where following continues.
+ */
+export async function readLog(file: string, q: LogQuery, window: LogWindow): Promise<{ entries: LogEntry[]; offset: number }> {
   let size: number;
   try {
     size = (await fs.stat(file)).size;
@@ -56,27 +82,28 @@ export async function readLog(file: string, q: LogQuery): Promise<{ entries: Log
     if (isErrno(err, 'ENOENT')) return { entries: [], offset: 0 };
     throw err;
   }
-  if (size === 0) return { entries: [], offset: 0 };
-  const entries: LogEntry[] = [];
+  if (size === 0 || q.tail === 0) return { entries: [], offset: size };
+  let entries: LogEntry[] = [];
   const rl = createInterface({ input: createReadStream(file, { end: size - 1 }), crlfDelay: Infinity });
   for await (const line of rl) {
     const e = parseLine(line);
-    if (e && wanted(e, q)) {
-      entries.push(e);
-      if (q.tail !== undefined && entries.length > q.tail * 2 + 1024) entries.splice(0, entries.length - q.tail);
-    }
+    if (!e) continue;
+    entries.push(e);
+    if (q.tail !== undefined && entries.length > q.tail * 2 + 1024) entries.splice(0, entries.length - q.tail);
   }
-  return { entries: q.tail !== undefined ? (q.tail === 0 ? [] : entries.slice(-q.tail)) : entries, offset: size };
+  if (q.tail !== undefined) entries = entries.slice(-q.tail);
+  return { entries: entries.filter((e) => window.admit(e)), offset: size };
 }
 
 /**
- * Calls onEntry for lines appended after offset until stop() resolves or the
- * signal aborts. Uses inotify (fs.watch) rather than polling.
+ * Calls onEntry for lines appended after offset until `stop` resolves (the
+ * container exited), an entry passes the window's `until`, or the signal
+ * aborts. Uses inotify (fs.watch) rather than polling.
  */
 export async function followLog(
   file: string,
   offset: number,
-  q: LogQuery,
+  window: LogWindow,
   onEntry: (e: LogEntry) => void,
   stop: Promise<unknown>,
   signal: AbortSignal,
@@ -84,6 +111,8 @@ export async function followLog(
   let pos = offset;
   let partial = '';
   let reading = Promise.resolve();
+  let passedUntil = (): void => undefined;
+  const pastWindow = new Promise<void>((resolve) => (passedUntil = resolve));
   const readMore = () =>
     (reading = reading.then(async () => {
       const handle = await fs.open(file, 'r').catch(() => undefined);
@@ -99,7 +128,11 @@ export async function followLog(
           partial = lines.pop() ?? '';
           for (const l of lines) {
             const e = parseLine(l);
-            if (e && wanted(e, q)) onEntry(e);
+            if (e && window.admit(e)) onEntry(e);
+          }
+          if (window.ended) {
+            passedUntil();
+            return;
           }
         }
       } finally {
@@ -113,6 +146,7 @@ export async function followLog(
       if (signal.aborted) return resolve();
       signal.addEventListener('abort', () => resolve(), { once: true });
       stop.then(() => resolve(), () => resolve());
+      void pastWindow.then(resolve);
     });
     await readMore(); // what the monitor wrote just before the exit
   } finally {

@@ -9,11 +9,12 @@
  */
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
-import { isErrno } from '../errors.js';
+import { BerthError, isErrno } from '../errors.js';
 import { isMountPoint, mountAll, unmount } from '../host/mount.js';
 import type { Snapshotter } from '../snapshots/types.js';
 import { writeFileAtomic } from '../storage/atomic-write.js';
 import type { ContainerRecord } from './container.js';
+import { resolveInRoot } from './container-path.js';
 
 export class RootfsManager {
   constructor(
@@ -43,16 +44,42 @@ export class RootfsManager {
     }
   }
 
+  /**
+   * Creates the working directory (and its parents) if the image lacks it,
+   * root-owned 0755, as Docker's SetupWorkingDirectory does, resolving each
+   * step inside the rootfs so a symlink cannot lead out of it.
+   */
+  async ensureWorkingDir(rootfs: string, workingDir: string): Promise<void> {
+    let containerPath = '';
+    for (const part of workingDir.split('/').filter((p) => p !== '' && p !== '.')) {
+      containerPath = `${containerPath}/${part}`; // resolveInRoot handles "..", stopping at the root
+      const host = await resolveInRoot(rootfs, containerPath, true).catch((err: unknown) => {
+        if (isErrno(err, 'ENOTDIR')) throw new BerthError(`Cannot mkdir: ${workingDir} is not a directory`, { cause: err });
+        throw err;
+      });
+      const st = await fs.stat(host).catch((err: unknown) => {
+        if (isErrno(err, 'ENOENT')) return undefined;
+        throw err;
+      });
+      if (st === undefined) {
+        await fs.mkdir(host, { mode: 0o755 });
+        await fs.chmod(host, 0o755); // the daemon's umask must not narrow it
+      } else if (!st.isDirectory()) {
+        throw new BerthError(`Cannot mkdir: ${workingDir} is not a directory`);
+      }
+    }
+  }
+
   /** Writes hostname, hosts and resolv.conf; returns the bind mounts for the spec. */
   async writeEtcFiles(c: ContainerRecord, hostNetwork: boolean): Promise<Array<{ source: string; destination: string; readonly: boolean }>> {
     const dir = this.containerDir(c.id);
+    // Docker's BuildHostnameFile: the container's hostname (the host's, with host networking), plus its domain.
     const hostname = c.config.Hostname || c.id.slice(0, 12);
     const files: Record<string, string> = {};
+    files.hostname = c.config.Domainname ? `${hostname}.${c.config.Domainname}\n` : `${hostname}\n`;
     if (hostNetwork) {
-      files.hostname = await readOr('/etc/hostname', `${hostname}\n`);
       files.hosts = await readOr('/etc/hosts', '127.0.0.1\tlocalhost\n');
     } else {
-      files.hostname = `${hostname}\n`;
       files.hosts = [
         '127.0.0.1\tlocalhost',
         '::1\tlocalhost ip6-localhost ip6-loopback',

@@ -9,10 +9,10 @@ import type { Socket } from 'node:net';
 import type { Writable } from 'node:stream';
 import { ConflictError, InvalidArgumentError } from '../../errors.js';
 import { isRunning } from '../../containers/container.js';
-import { followLog, readLog, type LogEntry } from '../../containers/log-reader.js';
+import { followLog, LogWindow, readLog, type LogEntry } from '../../containers/log-reader.js';
 import type { ExecConfigWire } from '../../containers/exec-service.js';
 import { openAttach, resizeTty } from '../../runtime/monitor/monitor-client.js';
-import { parseTimestamp } from '../../units/duration.js';
+import { getTimestamp, parseUnixTimestamp } from '../../units/timestamp.js';
 import { queryBool, queryInt, type HijackedStream, type Router } from '../router.js';
 import type { Services } from './services.js';
 
@@ -38,6 +38,13 @@ function splice(client: HijackedStream, monitor: Socket, withStdin: boolean, set
     if (!withStdin) monitor.destroy();
   });
   client.output.on('error', () => monitor.destroy());
+}
+
+/** A since/until query value as nanoseconds since the epoch; 0n when absent or "0" (no bound). */
+function timestampNanos(value: string | null, now: Date): bigint {
+  if (!value || value === '0') return 0n;
+  const { seconds, nanos } = parseUnixTimestamp(getTimestamp(value, now));
+  return BigInt(seconds) * 1_000_000_000n + BigInt(nanos);
 }
 
 export function containerStreamRoutes(r: Router, s: Services): void {
@@ -70,7 +77,9 @@ export function containerStreamRoutes(r: Router, s: Services): void {
   r.add('POST', '/containers/:id/wait', async (ctx) => {
     const condition = (ctx.query.get('condition') || 'not-running') as 'not-running' | 'next-exit' | 'removed';
     if (!['not-running', 'next-exit', 'removed'].includes(condition)) throw new InvalidArgumentError(`invalid condition: "${condition}"`);
-    const code = s.containers.wait(ctx.params.id!, condition);
+    // A missing container is a 404, answered before the 200 headers go out.
+    const c = s.containers.store.get(ctx.params.id!);
+    const code = s.containers.wait(c.id, condition);
     ctx.res.writeHead(200, { 'Content-Type': 'application/json' });
     ctx.res.flushHeaders();
     const status = await code;
@@ -82,32 +91,33 @@ export function containerStreamRoutes(r: Router, s: Services): void {
     const q = ctx.query;
     const stdout = queryBool(q, 'stdout');
     const stderr = queryBool(q, 'stderr');
-    if (!stdout && !stderr) throw new InvalidArgumentError('Bad parameters: you must choose at least one stream');
+    if (!stdout && !stderr) throw new InvalidArgumentError('You must choose at least one stream');
     const now = new Date();
-    const tailRaw = q.get('tail');
-    const tail = tailRaw && tailRaw !== 'all' ? Number(tailRaw) : undefined;
-    if (tail !== undefined && (!Number.isInteger(tail) || tail < 0)) throw new InvalidArgumentError(`invalid tail: ${tailRaw}`);
+    // As moby's strconv.Atoi: anything but a non-negative integer means all lines.
+    const tailRaw = q.get('tail') ?? '';
+    const tail = /^[+-]?\d+$/.test(tailRaw) && Number(tailRaw) >= 0 ? Number(tailRaw) : undefined;
     const query = {
-      stdout,
-      stderr,
-      since: q.get('since') ? parseTimestamp(q.get('since')!, now) : 0,
-      until: q.get('until') ? parseTimestamp(q.get('until')!, now) : 0,
+      since: timestampNanos(q.get('since'), now),
+      until: timestampNanos(q.get('until'), now),
       ...(tail !== undefined ? { tail } : {}),
     };
+    const window = new LogWindow(query);
     const tty = !!c.config.Tty;
     const timestamps = queryBool(q, 'timestamps');
     ctx.res.writeHead(200, { 'Content-Type': tty ? 'application/vnd.docker.raw-stream' : 'application/vnd.docker.multiplexed-stream' });
     const out: Writable = ctx.res;
+    // Streams are chosen last, after tail and the window, as Docker does.
     const write = (e: LogEntry) => {
+      if (e.stream === 'stderr' ? !stderr : !stdout) return;
       const text = Buffer.from(timestamps ? `${e.time} ${e.log}` : e.log);
       out.write(tty ? text : frame(e.stream === 'stderr' ? 2 : 1, text));
     };
     const file = s.containers.logPath(c);
     const stopped = isRunning(c.state) ? s.containers.wait(c.id, 'next-exit') : undefined;
-    const { entries, offset } = await readLog(file, query);
+    const { entries, offset } = await readLog(file, query, window);
     for (const e of entries) write(e);
-    if (queryBool(q, 'follow') && stopped && !query.until) {
-      await followLog(file, offset, { ...query, tail: undefined } as typeof query, write, stopped, ctx.signal);
+    if (queryBool(q, 'follow') && stopped && !window.ended) {
+      await followLog(file, offset, window, write, stopped, ctx.signal);
     }
     out.end();
   });

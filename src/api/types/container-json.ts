@@ -2,6 +2,7 @@
  * Container records → Engine API JSON: `GET /containers/{id}/json`
  * (ContainerInspect) and `GET /containers/json` (ContainerSummary).
  */
+import * as path from 'node:path';
 import { type ContainerRecord, ZERO_TIME } from '../../containers/container.js';
 import { humanDuration } from '../../units/duration.js';
 
@@ -23,6 +24,8 @@ export function stateJson(c: ContainerRecord): Record<string, unknown> {
 }
 
 export function inspectJson(c: ContainerRecord, extra: { logPath: string; rootfs: string; sizeRw?: number; sizeRootFs?: number }): Record<string, unknown> {
+  // The /etc files are written beside the log at the first start; Docker reports them from then on.
+  const etc = (name: string) => (c.state.startedAt === ZERO_TIME ? '' : path.join(path.dirname(extra.logPath), name));
   return {
     Id: c.id,
     Created: c.created,
@@ -30,9 +33,9 @@ export function inspectJson(c: ContainerRecord, extra: { logPath: string; rootfs
     Args: c.args,
     State: stateJson(c),
     Image: c.imageId,
-    ResolvConfPath: '',
-    HostnamePath: '',
-    HostsPath: '',
+    ResolvConfPath: etc('resolv.conf'),
+    HostnamePath: etc('hostname'),
+    HostsPath: etc('hosts'),
     LogPath: extra.logPath,
     Name: `/${c.name}`,
     RestartCount: c.restartCount,

@@ -40,6 +40,30 @@ export function containerFormat(source: string, quiet: boolean, size: boolean): 
   return quiet ? '{{.ID}}' : source;
 }
 
+/** An OCI platform as the image-spec's JSON spells it. */
+interface OciPlatform {
+  architecture?: string;
+  os?: string;
+  variant?: string;
+}
+
+/** docker's formatter.Platform: "linux/arm64/v8" in a template, the descriptor's fields in JSON. */
+export class PlatformValue {
+  readonly #p: OciPlatform;
+
+  constructor(p: OciPlatform) {
+    this.#p = p;
+  }
+
+  toString(): string {
+    return [this.#p.os ?? 'unknown', this.#p.architecture ?? 'unknown', ...(this.#p.variant ? [this.#p.variant] : [])].join('/');
+  }
+
+  toJSON(): OciPlatform {
+    return this.#p;
+  }
+}
+
 export class ContainerContext {
   readonly #c: ContainerSummary;
   readonly #trunc: boolean;
@@ -139,10 +163,20 @@ export class ContainerContext {
     return Object.keys(this.#c.NetworkSettings?.Networks ?? {}).join(',');
   }
 
-  /** `{{json .}}`: every field, as docker's MarshalJSON of the context. */
-  toJSON(): Record<string, string> {
-    const out: Record<string, string> = {};
-    for (const key of ['Command', 'CreatedAt', 'ID', 'Image', 'Labels', 'LocalVolumes', 'Mounts', 'Names', 'Networks', 'Ports', 'RunningFor', 'Size', 'State', 'Status'] as const) {
+  /**
+   * The image's platform when the daemon reports one (ImageManifestDescriptor,
+   * containerd image store), else null: docker prints "<nil>" in a template
+   * and null in JSON.
+   */
+  get Platform(): PlatformValue | null {
+    const p = (this.#c as ContainerSummary & { ImageManifestDescriptor?: { platform?: OciPlatform } }).ImageManifestDescriptor?.platform;
+    return p === undefined ? null : new PlatformValue(p);
+  }
+
+  /** `{{json .}}`: every field, as docker's MarshalJSON of the context (keys sorted). */
+  toJSON(): Record<string, unknown> {
+    const out: Record<string, unknown> = {};
+    for (const key of ['Command', 'CreatedAt', 'ID', 'Image', 'Labels', 'LocalVolumes', 'Mounts', 'Names', 'Networks', 'Platform', 'Ports', 'RunningFor', 'Size', 'State', 'Status'] as const) {
       out[key] = this[key];
     }
     return out;

@@ -2,6 +2,7 @@
  * `berth logs` / `berth container logs`: a container's output; stdout frames
  * to stdout and stderr frames to stderr (a tty container has one raw stream).
  */
+import { InvalidArgumentError } from '../../../errors.js';
 import { getTimestamp } from '../../../units/duration.js';
 import type { BerthCli } from '../../cli-context.js';
 import { copyStream, demuxStream } from '../../stream/stdcopy.js';
@@ -53,11 +54,21 @@ export async function runLogs(cli: BerthCli, o: LogsOptions): Promise<void> {
   const now = new Date();
   const res = await cli.client.containers.logs(c.Id, {
     follow: o.follow,
-    since: o.since !== undefined && o.since !== '' ? getTimestamp(o.since, now) : undefined,
-    until: o.until !== undefined && o.until !== '' ? getTimestamp(o.until, now) : undefined,
+    since: timestampFlag('since', o.since, now),
+    until: timestampFlag('until', o.until, now),
     timestamps: o.timestamps,
     tail: o.tail,
   });
   if (c.Config.Tty === true) await copyStream(res, cli.out);
   else await demuxStream(res, cli.out, cli.err);
+}
+
+/** The API form of --since/--until; a bad value fails as docker's client does. */
+function timestampFlag(name: 'since' | 'until', value: string | undefined, now: Date): string | undefined {
+  if (value === undefined || value === '') return undefined;
+  try {
+    return getTimestamp(value, now);
+  } catch (err) {
+    throw new InvalidArgumentError(`invalid value for "${name}": ${(err as Error).message}`, { cause: err });
+  }
 }

@@ -3,6 +3,7 @@
  */
 import { InvalidArgumentError } from '../../../errors.js';
 import type { BerthCli } from '../../cli-context.js';
+import { describeError } from '../../exit-code.js';
 import { BerthCommand, exactArgs } from '../command.js';
 
 export interface RenameOptions {
@@ -20,6 +21,12 @@ export function newRenameCommand(cli: BerthCli): BerthCommand {
 export async function runRename(cli: BerthCli, opts: RenameOptions): Promise<void> {
   const oldName = opts.container.trim();
   const newName = opts.newName.trim();
-  if (oldName === '' || newName === '') throw new InvalidArgumentError('Neither old nor new names may be empty');
-  await cli.client.containers.rename(oldName, newName);
+  if (oldName === '' || newName === '') throw new InvalidArgumentError('Error: Neither old nor new names may be empty');
+  try {
+    await cli.client.containers.rename(oldName, newName);
+  } catch (err) {
+    // docker prints the daemon's answer, then its own summary as the error.
+    cli.eprintln(describeError(err));
+    throw new Error(`Error: failed to rename container named ${oldName}`);
+  }
 }

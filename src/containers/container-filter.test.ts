@@ -1,0 +1,89 @@
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import type { Digest } from '../content/digest.js';
+import { initialState, ZERO_TIME, type ContainerId, type ContainerRecord, type ContainerStatus } from './container.js';
+import { selectContainers } from './container-filter.js';
+
+function rec(name: string, id: string, created: string, status: ContainerStatus, exitCode = 0, labels: Record<string, string> = {}): ContainerRecord {
+  const started = status === 'created' ? ZERO_TIME : created;
+  return {
+    id: id.padEnd(64, '0') as ContainerId,
+    name,
+    created,
+    image: 'busybox',
+    imageId: (status === 'created' ? 'sha256:other' : 'sha256:busybox') as Digest,
+    path: 'true',
+    args: [],
+    config: { Labels: labels },
+    hostConfig: {},
+    state: { ...initialState(), status, exitCode, startedAt: started },
+    snapshotKey: '',
+    restartCount: 0,
+    hasBeenManuallyStopped: false,
+  };
+}
+
+// Created within one millisecond: only the nanoseconds order them.
+const ALL = [
+  rec('ok', 'aa11', '2024-01-01T00:00:00.000000100Z', 'exited', 0),
+  rec('three', 'aa22', '2024-01-01T00:00:00.0000002Z', 'exited', 3),
+  rec('up', 'bb33', '2024-01-01T00:00:00.00000021Z', 'running', 0, { tier: 'web' }),
+  rec('fresh', 'cc44', '2024-01-01T00:00:00.0000003Z', 'created', 0, { tier: 'db' }),
+];
+
+function names(opts: { all?: boolean; limit?: number; filters?: Record<string, string[]> }): string[] {
+  return selectContainers(ALL, {
+    all: opts.all ?? false,
+    ...(opts.limit !== undefined ? { limit: opts.limit } : {}),
+    filters: new Map(Object.entries(opts.filters ?? {})),
+    resolveImage: (n) => (n === 'busybox' ? 'sha256:busybox' : undefined),
+  }).map((c) => c.name);
+}
+
+describe('container selection (ps)', () => {
+  it('lists newest first, running only unless -a, a limit or a status filter', () => {
+    assert.deepEqual(names({}), ['up']);
+    assert.deepEqual(names({ all: true }), ['fresh', 'up', 'three', 'ok']);
+    assert.deepEqual(names({ limit: 2 }), ['fresh', 'up']);
+    assert.deepEqual(names({ filters: { status: ['exited'] } }), ['three', 'ok']);
+  });
+
+  it('matches exited= only among stopped containers, and only with -a', () => {
+    assert.deepEqual(names({ filters: { exited: ['0'] } }), []);
+    assert.deepEqual(names({ all: true, filters: { exited: ['0'] } }), ['ok']);
+    assert.deepEqual(names({ all: true, filters: { exited: ['0', '3'] } }), ['three', 'ok']);
+    assert.throws(() => names({ filters: { exited: ['x'] } }), /invalid filter 'exited=x': strconv.Atoi: parsing "x": invalid syntax/);
+  });
+
+  it('matches names as unanchored patterns, with or without the slash', () => {
+    assert.deepEqual(names({ all: true, filters: { name: ['^/t'] } }), ['three']);
+    assert.deepEqual(names({ all: true, filters: { name: ['e$'] } }), ['three']);
+    assert.deepEqual(names({ all: true, filters: { name: ['(bad'] } }), []);
+  });
+
+  it('matches ids by full id or unique prefix only', () => {
+    assert.deepEqual(names({ all: true, filters: { id: ['aa2'] } }), ['three']);
+    assert.deepEqual(names({ all: true, filters: { id: ['aa'] } }), []);
+    assert.deepEqual(names({ all: true, filters: { id: ['aa', 'bb'] } }), ['up']);
+  });
+
+  it('matches labels, ancestors, and several keys together', () => {
+    assert.deepEqual(names({ all: true, filters: { label: ['tier'] } }), ['fresh', 'up']);
+    assert.deepEqual(names({ all: true, filters: { label: ['tier=db'] } }), ['fresh']);
+    assert.deepEqual(names({ all: true, filters: { label: ['tier', 'tier=web'] } }), ['up']);
+    assert.deepEqual(names({ all: true, filters: { ancestor: ['busybox'] } }), ['up', 'three', 'ok']);
+    assert.deepEqual(names({ all: true, filters: { label: ['tier'], status: ['created'] } }), ['fresh']);
+  });
+
+  it('selects before and since a container', () => {
+    assert.deepEqual(names({ all: true, filters: { before: ['up'] } }), ['three', 'ok']);
+    assert.deepEqual(names({ all: true, filters: { since: ['three'] } }), ['fresh', 'up']);
+  });
+
+  it("rejects unknown keys and states with Docker's messages", () => {
+    assert.throws(() => names({ filters: { colour: ['red'] } }), { message: "invalid filter 'colour'" });
+    assert.throws(() => names({ filters: { status: ['asleep'] } }), {
+      message: "invalid filter 'status=asleep': invalid value for state (asleep): must be one of created, running, paused, restarting, removing, exited, dead",
+    });
+  });
+});
