@@ -1,77 +1,114 @@
 #!/usr/bin/env bash
-# Berth benchmarks (hyperfine), side by side with a bare `runc run` of the same
-# rootfs and, when one is running, a real dockerd (set DOCKERD_HOST=unix:///path).
+# Berth benchmarks (issue 2), all driven by the real docker CLI, side by side
+# with a bare `runc run` of the same busybox rootfs and, when Debian's
+# docker.io is installed, a real dockerd started just for the run
+# (bench/dockerd.sh). Figures: bench/results/ (hyperfine JSON/markdown per
+# benchmark, figures.tsv, summary.md); written up in bench/RESULTS.md.
 #
-#   bash bench/run.sh            all benchmarks, figures to bench/results/ and stdout
-#   BENCH_RUNS=30 bash bench/run.sh
+#   bash bench/run.sh                      every benchmark
+#   BENCH_ONLY="run-rm exec" bash bench/run.sh
+#                                          some: memory run-rm exec ps run-d-50 commit save-load
+#   BENCH_RUNS=30 BENCH_RUNS_SLOW=5        hyperfine runs (slow: run-d-50, commit, save, load)
+#   BENCH_DOCKERD=0                        no dockerd column even if docker.io is installed
+#   BENCH_BASELINE=/path/to/other/tree     also a berthd built in that tree (its dist/), as column
+#                                          "berthd-baseline": before/after figures of a change
+#   BERTH_TRACE=1                          berthd prints per-step timings to $BENCH_OUT/berthd.log
 #
-# Starts its own berthd on a temp socket and data root and removes everything after.
+# Starts its own berthd on a temp socket and data root and removes everything
+# after (containers, mounts, runc state, dockerd and its containerd).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-RUNS=${BENCH_RUNS:-20}
-OUT=bench/results
+source bench/lib.sh
+source bench/dockerd.sh
+source bench/latency.sh
+source bench/throughput.sh
+source bench/memory.sh
+
+ONLY=${BENCH_ONLY:-memory run-rm exec ps run-d-50 commit save-load}
 mkdir -p "$OUT"
+: >"$OUT/figures.tsv"
 TMP=$(mktemp -d /tmp/bb-XXXXXX)
 SOCK=$TMP/berth.sock
-export DOCKER_HOST=unix://$SOCK
 export DOCKER_CONFIG=$TMP/docker-config
 BERTH="node dist/src/cmd/berth.js -H unix://$SOCK"
-DOCKER=${DOCKER:-/usr/local/bin/docker}
+RESET=$TMP/reset.sh
 
 cleanup() {
   set +e
-  $DOCKER rm -f $($DOCKER ps -aq) >/dev/null 2>&1
+  for e in "${ENGINES[@]}"; do rm_all "$e" 2>/dev/null; done
+  dockerd_stop
   [[ -n "${BERTHD_PID:-}" ]] && kill "$BERTHD_PID" 2>/dev/null && wait "$BERTHD_PID" 2>/dev/null
-  runc --root "$TMP/run/runc" list -q 2>/dev/null | xargs -r -n1 runc --root "$TMP/run/runc" delete -f
-  runc --root "$TMP/bare" delete -f bench-bare >/dev/null 2>&1
+  [[ -n "${BASE_PID:-}" ]] && kill "$BASE_PID" 2>/dev/null && wait "$BASE_PID" 2>/dev/null
+  local r
+  for r in "$TMP/run/runc" "$TMP/base-run/runc" "$TMP/bare" "$TMP/bare-d"; do
+    runc --root "$r" list -q 2>/dev/null | xargs -r -n1 runc --root "$r" delete -f
+  done
   grep -o " $TMP[^ ]*" /proc/self/mounts | sort -r | xargs -r -n1 umount -l
   rm -rf "$TMP"
 }
 trap cleanup EXIT
 
-node dist/src/cmd/berthd.js --host "unix://$SOCK" --data-root "$TMP/data" --exec-root "$TMP/run" 2>"$TMP/berthd.log" &
+node dist/src/cmd/berthd.js --host "unix://$SOCK" --data-root "$TMP/data" --exec-root "$TMP/run" 2>"$OUT/berthd.log" &
 BERTHD_PID=$!
-for _ in $(seq 1 100); do $DOCKER version >/dev/null 2>&1 && break; sleep 0.1; done
+for _ in $(seq 1 100); do "$DOCKER" -H "unix://$SOCK" version >/dev/null 2>&1 && break; sleep 0.1; done
+add_engine berthd "unix://$SOCK"
 $BERTH image bootstrap busybox >/dev/null
 
-# A bare runc bundle of the same busybox rootfs, for the baseline.
-mkdir -p "$TMP/bundle/rootfs/bin" "$TMP/bundle/rootfs/proc" "$TMP/bundle/rootfs/dev" "$TMP/bundle/rootfs/sys"
+if [[ -n ${BENCH_BASELINE:-} ]]; then
+  node "$BENCH_BASELINE/dist/src/cmd/berthd.js" --host "unix://$TMP/base.sock" --data-root "$TMP/base-data" \
+    --exec-root "$TMP/base-run" 2>"$OUT/berthd-baseline.log" &
+  BASE_PID=$!
+  for _ in $(seq 1 100); do "$DOCKER" -H "unix://$TMP/base.sock" version >/dev/null 2>&1 && break; sleep 0.1; done
+  add_engine berthd-baseline "unix://$TMP/base.sock"
+  node "$BENCH_BASELINE/dist/src/cmd/berth.js" -H "unix://$TMP/base.sock" image bootstrap busybox >/dev/null
+fi
+
+# Bare runc bundles of the same busybox rootfs, for the baselines.
+mkdir -p "$TMP/bundle/rootfs"/{bin,proc,dev,sys}
 cp /bin/busybox "$TMP/bundle/rootfs/bin/busybox"
 for a in $(/bin/busybox --list); do [[ $a == busybox ]] || ln -sf busybox "$TMP/bundle/rootfs/bin/$a"; done
 (cd "$TMP/bundle" && runc spec && sed -i 's/"terminal": true/"terminal": false/; s/"sh"/"true"/' config.json)
+mkdir -p "$TMP/bundle-sleep"
+sed 's/"true"/"sleep", "600"/; s|"path": "rootfs"|"path": "'"$TMP"'/bundle/rootfs"|' "$TMP/bundle/config.json" >"$TMP/bundle-sleep/config.json"
 
-hf() { # name, then hyperfine args
-  local name=$1; shift
-  hyperfine --style basic --runs "$RUNS" --warmup 3 --export-json "$OUT/$name.json" --export-markdown "$OUT/$name.md" "$@"
-}
+if dockerd_wanted; then
+  dockerd_start || true
+else
+  echo "bench: docker.io not installed (or BENCH_DOCKERD=0): no dockerd column" >&2
+fi
 
-echo "== run --rm busybox true"
-hf run-rm \
-  -n "docker CLI → berthd" "$DOCKER run --rm busybox true" \
-  -n "berth CLI → berthd" "$BERTH run --rm busybox true" \
-  -n "bare runc run" "runc --root $TMP/bare run --bundle $TMP/bundle bench-bare"
+# Removes every container of every engine and the bare detached ones (hyperfine --prepare).
+{
+  for e in "${ENGINES[@]}"; do
+    echo "ids=\$($(dkcmd "$e") ps -aq); [ -z \"\$ids\" ] || $(dkcmd "$e") rm -f \$ids >/dev/null"
+  done
+  echo "runc --root $TMP/bare-d list -q 2>/dev/null | xargs -r -n1 runc --root $TMP/bare-d delete -f"
+} >"$RESET"
 
-echo "== exec true"
-$DOCKER run -d --name bench-exec busybox sleep 3600 >/dev/null
-hf exec -n "docker CLI → berthd" "$DOCKER exec bench-exec true" -n "berth CLI → berthd" "$BERTH exec bench-exec true"
-$DOCKER rm -f bench-exec >/dev/null
+printf 'machine\t%s, %s cores, %s MiB RAM, kernel %s\n' "$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs)" \
+  "$(nproc)" "$(awk '/MemTotal/ {print int($2/1024)}' /proc/meminfo)" "$(uname -r)" >"$OUT/machine.txt"
+printf 'date\t%s\nengines\t%s\ndocker CLI\t%s\n' "$(date -u +%Y-%m-%dT%H:%MZ)" "${ENGINES[*]}" "$("$DOCKER" --version)" >>"$OUT/machine.txt"
 
-echo "== ps -a with 100 containers"
-for i in $(seq 1 100); do echo "$i"; done | xargs -P 8 -I{} $DOCKER create --name ps-{} busybox true >/dev/null
-hf ps -n "docker CLI → berthd" "$DOCKER ps -a" -n "berth CLI → berthd" "$BERTH ps -a"
-$DOCKER rm $($DOCKER ps -aq) >/dev/null
+sleep 2
+record_idle_rss memory-idle-at-start
 
-echo "== 50 run -d, 8 at a time"
-hf run-d-50 --runs 3 --prepare "$DOCKER rm -f \$($DOCKER ps -aq) >/dev/null 2>&1 || true" \
-  -n "docker CLI → berthd" "seq 1 50 | xargs -P 8 -I{} $DOCKER run -d busybox sleep 60"
+for b in $ONLY; do
+  case $b in
+    run-rm) bench_run_rm ;;
+    exec) bench_exec ;;
+    ps) bench_ps ;;
+    run-d-50) bench_run_d_50 ;;
+    commit) bench_commit ;;
+    save-load) bench_save_load ;;
+    memory) bench_memory ;;
+    *) echo "bench: unknown benchmark $b" >&2; exit 2 ;;
+  esac
+done
 
-echo "== resident memory"
-$DOCKER rm -f $($DOCKER ps -aq) >/dev/null 2>&1 || true
-sleep 1
-idle=$(awk '/VmRSS/ {print $2}' /proc/$BERTHD_PID/status)
-for i in $(seq 1 10); do $DOCKER run -d busybox sleep 600 >/dev/null; done
-sleep 1
-busy=$(awk '/VmRSS/ {print $2}' /proc/$BERTHD_PID/status)
-mon=$(pgrep -f berth-monitor | xargs -r -I{} awk '/VmRSS/ {print $2}' /proc/{}/status | awk '{s+=$1} END {print s+0}')
-printf 'berthd idle RSS: %d KiB\nberthd with 10 running: %d KiB\nmonitors (10) total RSS: %d KiB\nper container (berthd delta + monitor): %d KiB\n' \
-  "$idle" "$busy" "$mon" $(( (busy - idle + mon) / 10 )) | tee "$OUT/memory.txt"
+for e in "${ENGINES[@]}"; do rm_all "$e"; done
+sleep 2
+record_idle_rss memory-idle-after-suite
+
+echo
+echo "== figures (also $OUT/figures.tsv)"
+column -t -s $'\t' "$OUT/figures.tsv"

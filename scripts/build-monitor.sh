@@ -11,6 +11,6 @@ stale=0
 [[ -x "$out" ]] || stale=1
 for f in "$dir"/*.c "$dir"/*.h; do [[ "$f" -nt "$out" ]] && stale=1; done
 if (( stale )); then
-  cc -O2 -Wall -Wextra -Werror -std=gnu11 -o "$out.tmp" "$dir"/*.c
+  cc -O2 -static -Wall -Wextra -Werror -std=gnu11 -o "$out.tmp" "$dir"/*.c
   mv "$out.tmp" "$out"
 fi

@@ -40,18 +40,34 @@ export async function decompressed(input: NodeJS.ReadableStream | Readable): Pro
   return plain.pipe(gunzip);
 }
 
-/** Reads at least n bytes (fewer at end of stream) and puts them back. */
+/**
+ * Reads at least n bytes (fewer at end of stream) and puts them back. A
+ * stream destroyed before or while this waits (with or without an error)
+ * rejects: it will never say 'end' or 'error' again.
+ */
 function readHead(stream: Readable, n: number): Promise<{ head: Buffer; ended: boolean }> {
   return new Promise((resolve, reject) => {
+    if (stream.destroyed) {
+      reject(stream.errored ?? new Error('the stream was closed before it was read'));
+      return;
+    }
     const chunks: Buffer[] = [];
     let length = 0;
     const finish = (ended: boolean) => {
       stream.off('readable', onReadable);
       stream.off('end', onEnd);
       stream.off('error', onError);
+      stream.off('close', onClose);
       const head = Buffer.concat(chunks);
       if (!ended && head.length > 0) stream.unshift(head);
       resolve({ head, ended });
+    };
+    const onClose = () => {
+      if (stream.readableEnded) return;
+      stream.off('readable', onReadable);
+      stream.off('end', onEnd);
+      stream.off('error', onError);
+      reject(stream.errored ?? new Error('the stream was closed before it was read'));
     };
     const onReadable = () => {
       let chunk: Buffer | null;
@@ -65,10 +81,12 @@ function readHead(stream: Readable, n: number): Promise<{ head: Buffer; ended: b
     const onError = (err: Error) => {
       stream.off('readable', onReadable);
       stream.off('end', onEnd);
+      stream.off('close', onClose);
       reject(err);
     };
     stream.on('readable', onReadable);
     stream.once('end', onEnd);
     stream.once('error', onError);
+    stream.once('close', onClose);
   });
 }

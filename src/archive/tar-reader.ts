@@ -57,18 +57,33 @@ export async function* readTar(input: Readable): AsyncGenerator<{ entry: TarEntr
   withBinaryPax(parser);
   let inputError: unknown;
   let parserError: unknown;
+  // The entry being read: destroying the parser does not end it, so a consumer in the middle of
+  // an entry's data would wait forever for the rest; it is failed along with the parser.
+  let current: { destroy(err?: Error): void } | undefined;
+  const fail = (err: Error) => {
+    parser.destroy(err);
+    current?.destroy(err);
+  };
   parser.on('error', (err: unknown) => void (parserError ??= err));
   input.on('error', (err) => {
     inputError = err;
-    parser.destroy(err);
+    fail(err);
   });
   // pipe() does not end the parser when the input is destroyed midway; without this it would wait forever.
   input.on('close', () => {
-    if (!input.readableEnded && inputError === undefined) parser.destroy(new Error('the stream closed before the end of the archive'));
+    if (!input.readableEnded && inputError === undefined) fail(new Error('the stream closed before the end of the archive'));
   });
-  input.pipe(parser as unknown as NodeJS.WritableStream);
+  // Destroyed before we got here: its 'error'/'close' are gone, so fail now.
+  if (input.destroyed) {
+    const err = (input.errored as Error | null) ?? new Error('the stream closed before the end of the archive');
+    if (input.errored) inputError = err;
+    fail(err);
+  } else {
+    input.pipe(parser as unknown as NodeJS.WritableStream);
+  }
   try {
     for await (const stream of parser) {
+      current = stream as unknown as { destroy(err?: Error): void };
       const chunks = stream as unknown as AsyncIterable<Buffer>;
       yield { entry: toEntry(stream.header as RawHeader), body: bodyOf(chunks, () => archiveError(parserError, inputError)) };
       // Whatever the consumer left unread is skipped here.

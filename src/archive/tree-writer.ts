@@ -12,8 +12,9 @@
  * So per-entry work uses the fs *Sync calls, made between chunks of the
  * input stream, which bounds how long the event loop is held (a 64 KiB chunk
  * holds at most ~128 entries). File data over LARGE_FILE is written with
- * async writes, so a big layer does not hold the loop while the kernel
- * throttles page-cache writeback. Spawns happen only for rare entries:
+ * async writes (file-sink.ts: one writev in flight, the chunks arriving
+ * meanwhile batched behind it), so a big layer does not hold the loop while
+ * the kernel throttles page-cache writeback. Spawns happen only for rare entries:
  * device nodes, one whiteout template per owner (the other whiteouts are
  * hard links to it), and xattrs, which are batched into one setfattr.
  *
@@ -31,14 +32,13 @@ import { ConflictError, isErrno } from '../errors.js';
 import { makeWhiteout, mknod } from '../host/mknod.js';
 import { setXattrs, type XattrWrite } from '../host/xattr.js';
 import type { DestResolver } from './dest-resolver.js';
+import { FileSink } from '../content/file-sink.js';
 import type { TarEntry } from './tar-reader.js';
 import { OPAQUE_XATTR, OVERLAY_XATTR_PREFIX } from './whiteouts.js';
 
 const LARGE_FILE = 1 << 20;
 const XATTR_BATCH = 1000;
 const { O_WRONLY, O_CREAT, O_EXCL, O_NOFOLLOW, O_RDONLY, O_DIRECTORY } = fs.constants;
-const writeAsync = (fd: number, buf: Buffer, off: number, len: number): Promise<number> =>
-  new Promise((resolve, reject) => fs.write(fd, buf, off, len, null, (err, n) => (err ? reject(err) : resolve(n))));
 
 export interface TreeWriterOptions {
   sameOwner: boolean;
@@ -78,12 +78,18 @@ export class TreeWriter {
     }
     let bytes = 0;
     try {
-      const large = e.size > LARGE_FILE;
-      for await (const chunk of body) {
-        for (let off = 0; off < chunk.length; ) {
-          off += large ? await writeAsync(fd, chunk, off, chunk.length - off) : fs.writeSync(fd, chunk, off, chunk.length - off);
+      if (e.size > LARGE_FILE) {
+        const sink = new FileSink(fd);
+        for await (const chunk of body) {
+          await sink.write(chunk);
+          bytes += chunk.length;
         }
-        bytes += chunk.length;
+        await sink.flush();
+      } else {
+        for await (const chunk of body) {
+          for (let off = 0; off < chunk.length; ) off += fs.writeSync(fd, chunk, off, chunk.length - off);
+          bytes += chunk.length;
+        }
       }
       if (this.#opts.sameOwner) fs.fchownSync(fd, e.uid, e.gid);
       fs.fchmodSync(fd, e.mode);

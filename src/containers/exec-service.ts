@@ -102,7 +102,7 @@ export class ExecService {
     });
     await fs.mkdir(s.paths.dir, { recursive: true, mode: 0o700 });
     const processFile = path.join(s.paths.dir, 'process.json');
-    await writeFileAtomic(processFile, specToJson(proc));
+    await writeFileAtomic(processFile, specToJson(proc), { durable: false });
     const attached = !opts.detach && !!(s.config.AttachStdout || s.config.AttachStderr || s.config.AttachStdin);
     s.running = true;
     try {

@@ -2,19 +2,21 @@
  * Content-addressed blob store (containerd's core/content).
  *
  * Lifecycle of a blob: ingest (bytes stream into a temp file under ingest/
- * while being hashed) → verify size and digest → fsync → rename into
- * blobs/sha256/<hex> → fsync the directory. A blob is visible only once it is
+ * while being hashed: content-writer.ts) → verify size and digest → fsync →
+ * rename into blobs/sha256/<hex> → fsync the directory. A blob is visible only once it is
  * whole and verified; a crash leaves at most a temp file, swept by init().
  * Blobs never change after commit, so readers need no locks.
  */
-import { createHash, randomBytes } from 'node:crypto';
-import { createReadStream, createWriteStream, promises as fs } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { createReadStream, open as openFd, promises as fs } from 'node:fs';
 import * as path from 'node:path';
-import { pipeline } from 'node:stream/promises';
-import { Transform, type Readable } from 'node:stream';
+import type { Readable } from 'node:stream';
 import { DataLossError, InvalidArgumentError, NotFoundError, isErrno } from '../errors.js';
 import { fsyncDir } from '../storage/atomic-write.js';
+import { LocalContentWriter, type ContentWriter } from './content-writer.js';
 import { type Digest, parseDigest, digestOf } from './digest.js';
+
+export type { ContentWriter };
 
 export interface BlobInfo {
   digest: Digest;
@@ -31,6 +33,8 @@ export interface ContentStore {
   readStream(digest: Digest): Promise<Readable>;
   writeBlob(data: Uint8Array, expected?: Digest): Promise<BlobInfo>;
   ingest(input: Readable, expected?: { digest?: Digest; size?: number }): Promise<BlobInfo>;
+  /** A blob written chunk by chunk (for a producer that tees its bytes elsewhere too). */
+  writer(): Promise<ContentWriter>;
   delete(digest: Digest): Promise<void>;
   list(): Promise<BlobInfo[]>;
 }
@@ -114,37 +118,20 @@ export class LocalContentStore implements ContentStore {
   }
 
   async ingest(input: Readable, expected: { digest?: Digest; size?: number } = {}): Promise<BlobInfo> {
-    const tmp = this.#tempPath();
-    const hash = createHash('sha256');
-    let size = 0;
-    const meter = new Transform({
-      transform(chunk: Buffer, _enc, cb) {
-        hash.update(chunk);
-        size += chunk.length;
-        cb(null, chunk);
-      },
-    });
-    const out = createWriteStream(tmp, { flags: 'wx', mode: 0o644 });
+    const w = await this.writer();
     try {
-      await pipeline(input, meter, out);
-      const digest = `sha256:${hash.digest('hex')}` as Digest;
-      if (expected.size !== undefined && expected.size !== size) {
-        throw new InvalidArgumentError(`size mismatch for ${expected.digest ?? digest}: expected ${expected.size}, got ${size}`);
-      }
-      if (expected.digest && expected.digest !== digest) {
-        throw new InvalidArgumentError(`digest mismatch: expected ${expected.digest}, got ${digest}`);
-      }
-      const handle = await fs.open(tmp, 'r');
-      try {
-        await handle.sync();
-      } finally {
-        await handle.close();
-      }
-      await this.#commit(tmp, digest);
-      return { digest, size };
-    } finally {
-      await fs.rm(tmp, { force: true });
+      for await (const chunk of input) await w.write(typeof chunk === 'string' ? Buffer.from(chunk) : (chunk as Buffer));
+    } catch (err) {
+      await w.abort();
+      throw err;
     }
+    return w.commit(expected);
+  }
+
+  async writer(): Promise<ContentWriter> {
+    const tmp = this.#tempPath();
+    const fd = await new Promise<number>((resolve, reject) => openFd(tmp, 'wx', 0o644, (err, fd) => (err ? reject(err) : resolve(fd))));
+    return new LocalContentWriter(tmp, fd, (t, digest) => this.#commit(t, digest));
   }
 
   async delete(digest: Digest): Promise<void> {

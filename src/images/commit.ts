@@ -26,6 +26,7 @@ import type { ContentStore } from '../content/content-store.js';
 import { chainIds, type Digest } from '../content/digest.js';
 import { AlreadyExistsError, ConflictError, NotFoundError } from '../errors.js';
 import type { Snapshotter } from '../snapshots/types.js';
+import { startTrace } from '../storage/trace.js';
 import { applyChanges } from './change-instructions.js';
 import type { ImageService } from './image-service.js';
 import { MediaTypes, type ContainerConfigFields, type Descriptor, type HistoryEntry, type ImageConfig } from './oci-types.js';
@@ -71,7 +72,9 @@ export async function commitContainer(deps: CommitDeps, opts: CommitOptions): Pr
     throw err;
   }
 
+  const trace = startTrace(`commit ${c.id.slice(0, 12)}`);
   const packed = await packLayer(deps, c, opts.pause !== false, base.config.rootfs.diff_ids);
+  trace.step('layer');
   const layer = packed?.desc;
   const created = new Date().toISOString();
   const history: HistoryEntry = {
@@ -101,6 +104,8 @@ export async function commitContainer(deps: CommitDeps, opts: CommitOptions): Pr
       parent: c.imageId,
       ...(opts.reference ? { tags: [opts.reference] } : {}),
     });
+    trace.step('image');
+    trace.end();
     deps.containers.events.emit('event', { type: 'container', action: 'commit', id: c.id, imageId: record.id });
     return record.id;
   } catch (err) {

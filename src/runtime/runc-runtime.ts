@@ -2,16 +2,20 @@
  * The OCI runtime boundary: runc, driven through its CLI.
  *
  * A task (a container's init, or an exec'd process) is started through
- * berth-monitor, which runs `runc create` / `runc exec -d`, then owns the
+ * berth-monitor, which runs `runc run -d` / `runc exec -d`, then owns the
  * process's stdio, logs and exit status for as long as it lives — whether or
- * not berthd is running. Everything else (start, kill, pause, delete) is a
- * plain runc call.
+ * not berthd is running. Everything else (kill, pause, delete) is a plain
+ * runc call.
+ *
+ * Monitors and runc calls are started through one resident helper
+ * (`berth-monitor --spawner`, spawner-client.ts) rather than by forking
+ * berthd, whose fork time grows with its memory and blocks its event loop.
  */
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { ConflictError, NotFoundError } from '../errors.js';
-import { runTool, ToolError } from '../host/exec-tool.js';
-import { launchMonitor, monitorBinaryPath, type LaunchResult } from './monitor/monitor-client.js';
+import { ToolError } from '../host/exec-tool.js';
+import { launchMonitor, monitorBinaryPath, Spawner, SpawnError, type LaunchResult } from './monitor/monitor-client.js';
 import { runtimeMessage } from './monitor/runtime-error.js';
 import type { OciProcess } from './spec/types.js';
 
@@ -51,11 +55,13 @@ export class RuncRuntime {
   readonly #runc: string;
   readonly #root: string;
   readonly #monitor: string;
+  readonly #spawner: Spawner;
 
   constructor(opts: { runcPath: string; stateRoot: string; monitorPath?: string }) {
     this.#runc = opts.runcPath;
     this.#root = opts.stateRoot;
     this.#monitor = opts.monitorPath ?? monitorBinaryPath();
+    this.#spawner = new Spawner(this.#monitor);
   }
 
   async init(): Promise<void> {
@@ -92,6 +98,7 @@ export class RuncRuntime {
       stdin: io.stdin,
       stdinOnce: io.stdinOnce,
       waitAttach: io.waitAttach ?? false,
+      spawner: this.#spawner,
     });
   }
 
@@ -110,6 +117,7 @@ export class RuncRuntime {
       stdin: io.stdin,
       stdinOnce: io.stdinOnce,
       waitAttach: io.waitAttach ?? false,
+      spawner: this.#spawner,
     });
   }
 
@@ -145,19 +153,26 @@ export class RuncRuntime {
     }
   }
 
+  /** Stops the command helper (it also stops by itself when this process exits). */
+  close(): void {
+    this.#spawner.close();
+  }
+
   async #run(...args: string[]): Promise<string> {
-    const [file, ...rest] = this.#argv(...args);
+    const argv = this.#argv(...args);
+    let failure: ToolError;
     try {
-      return await runTool(file!, rest, { timeoutMs: 30_000 });
+      const r = await this.#spawner.run(argv, { timeoutMs: 30_000 });
+      if (r.code === 0) return r.stdout;
+      failure = new ToolError(argv[0]!, r.code, r.stderr || (r.signal ? `killed by signal ${r.signal}` : ''));
     } catch (err) {
-      if (err instanceof ToolError) {
-        const msg = runtimeMessage(err.stderr);
-        if (/does not exist|not found/i.test(msg)) throw new NotFoundError(`runtime: ${msg}`, { cause: err });
-        if (/not running|is not paused|is paused|is stopped|cannot/.test(msg)) throw new ConflictError(`runtime: ${msg}`, { cause: err });
-        throw new Error(`runc ${args[0]} failed: ${msg}`, { cause: err });
-      }
+      if (err instanceof SpawnError) throw new Error(`runc ${args[0]} failed: ${err.message}`, { cause: err });
       throw err;
     }
+    const msg = runtimeMessage(failure.stderr);
+    if (/does not exist|not found/i.test(msg)) throw new NotFoundError(`runtime: ${msg}`, { cause: failure });
+    if (/not running|is not paused|is paused|is stopped|cannot/.test(msg)) throw new ConflictError(`runtime: ${msg}`, { cause: failure });
+    throw new Error(`runc ${args[0]} failed: ${msg}`, { cause: failure });
   }
 }
 

@@ -40,7 +40,7 @@ import { sweepTempFiles } from '../storage/atomic-write.js';
 import { Mutex } from '../storage/mutex.js';
 import { diskUsage } from './disk-usage.js';
 import { SnapshotMetadata, type SnapshotRecord } from './snapshot-metadata.js';
-import type { Mount, SnapshotInfo, SnapshotKind, Snapshotter } from './types.js';
+import type { CommitOptions, Mount, SnapshotInfo, SnapshotKind, Snapshotter } from './types.js';
 
 const OVERLAY_FEATURES_OFF = ['index', 'metacopy', 'redirect_dir'];
 
@@ -100,16 +100,23 @@ export class OverlaySnapshotter implements Snapshotter {
     return this.#mountsFor(rec);
   }
 
-  commit(name: string, key: string): Promise<void> {
+  commit(name: string, key: string, opts: CommitOptions = {}): Promise<void> {
     this.#check();
     validKey(name);
     return this.#lock.run(async () => {
       const rec = this.#get(key);
       if (rec.kind !== 'active') throw new FailedPreconditionError(`snapshot ${key} is ${rec.kind}, not active: it cannot be committed`);
       if (this.#meta.get(name)) throw new AlreadyExistsError(`snapshot ${name} already exists`);
+      const next: SnapshotRecord = { ...rec, kind: 'committed', created: new Date().toISOString() };
+      if (opts.parent !== undefined && opts.parent !== rec.parent) {
+        this.#committedParent(opts.parent);
+        // Overlay keeps copy-up state of a mounted upper (and its workdir) relative to the lowers it was mounted on.
+        if (await this.#inUse(this.#dir(rec.id))) throw new FailedPreconditionError(`cannot commit snapshot ${key} on another parent: it is mounted`);
+        next.parent = opts.parent;
+      }
       await this.#meta.update((s) => {
         delete s[key];
-        s[name] = { ...rec, kind: 'committed', created: new Date().toISOString() };
+        s[name] = next;
       });
     });
   }
@@ -167,11 +174,7 @@ export class OverlaySnapshotter implements Snapshotter {
     validKey(key);
     return this.#lock.run(async () => {
       if (this.#meta.get(key)) throw new AlreadyExistsError(`snapshot ${key} already exists`);
-      if (parent !== undefined) {
-        const p = this.#meta.get(parent);
-        if (!p) throw new NotFoundError(`parent snapshot ${parent} does not exist`);
-        if (p.kind !== 'committed') throw new InvalidArgumentError(`parent snapshot ${parent} is ${p.kind}, not committed`);
-      }
+      if (parent !== undefined) this.#committedParent(parent);
       const id = this.#meta.nextId();
       const dir = this.#dir(id);
       await fsp.rm(dir, { recursive: true, force: true }); // an orphan that reused this id
@@ -220,6 +223,13 @@ export class OverlaySnapshotter implements Snapshotter {
     return (await listMounts()).some(
       (m) => m.fsType === 'overlay' && m.superOptions.some((o) => /^(upperdir|workdir)=/.test(o) && o.slice(o.indexOf('=') + 1).startsWith(prefix)),
     );
+  }
+
+  /** NotFoundError / InvalidArgumentError unless parent is a committed snapshot. */
+  #committedParent(parent: string): void {
+    const p = this.#meta.get(parent);
+    if (!p) throw new NotFoundError(`parent snapshot ${parent} does not exist`);
+    if (p.kind !== 'committed') throw new InvalidArgumentError(`parent snapshot ${parent} is ${p.kind}, not committed`);
   }
 
   #get(key: string): SnapshotRecord {

@@ -137,6 +137,33 @@ export function runSnapshotterSuite(name: string, make: () => Promise<Snapshotte
       assert.equal(read(m, 'from-upper'), 'u');
     });
 
+    test('a layer unpacked without a parent and committed with one shows below its children like any other', async (t) => {
+      const h = await harness(t, make);
+      await h.layer('base', undefined, { 'etc/base': 'b', shadowed: 'lower' });
+      await h.sn.prepare('staged');
+      const upper = await h.sn.upperDir('staged');
+      fs.writeFileSync(path.join(upper, 'shadowed'), 'upper');
+      fs.writeFileSync(path.join(upper, 'own'), 'o');
+      await assert.rejects(h.sn.commit('L', 'staged', { parent: 'missing' }), NotFoundError);
+      await h.sn.commit('L', 'staged', { parent: 'base' });
+      assert.deepEqual([(await h.sn.stat('L')).parent, (await h.sn.stat('L')).kind], ['base', 'committed']);
+      assert.equal((await h.sn.lowerDirs('L')).length, 1);
+      const m = await h.mountAt(await h.sn.view('v', 'L'));
+      assert.deepEqual([read(m, 'etc/base'), read(m, 'shadowed'), read(m, 'own')], ['b', 'upper', 'o']);
+      await assert.rejects(h.sn.remove('base'), FailedPreconditionError, 'the new parent is a parent now');
+    });
+
+    test('commit refuses another parent for a snapshot that is mounted', async (t) => {
+      const h = await harness(t, make);
+      await h.layer('base', undefined, { f: 'x' });
+      await h.layer('other', undefined, { g: 'y' });
+      const m = await h.mountAt(await h.sn.prepare('c', 'base'));
+      await assert.rejects(h.sn.commit('C', 'c', { parent: 'other' }), FailedPreconditionError);
+      await h.unmount(m);
+      await h.sn.commit('C', 'c', { parent: 'base' });
+      assert.equal((await h.sn.stat('C')).parent, 'base');
+    });
+
     test('remove refuses a snapshot with children and succeeds once they are gone', async (t) => {
       const h = await harness(t, make);
       await h.layer('base', undefined, { f: 'x' });

@@ -20,6 +20,10 @@
  *
  * Unpacking a layer: prepare("extract-…", parentChainId), write the layer
  * into upperDir(key) without mounting anything, commit(chainId, key).
+ * A layer unpacked before its place in the chain is known (docker load
+ * streams layers before the manifest that orders them) is prepared without
+ * a parent and committed with `{ parent }`: a snapshot's own directory holds
+ * the same files whatever lies below it, as long as it was never mounted.
  * Running a container: prepare(containerKey, topChainId), mountAll(mounts(key),
  * rootfs), run, unmount, and remove(key) with the container.
  *
@@ -48,6 +52,11 @@ export interface SnapshotInfo {
   labels: Record<string, string>;
 }
 
+export interface CommitOptions {
+  /** The committed snapshot to commit on top of, instead of the parent given to prepare(). */
+  parent?: string;
+}
+
 export interface Snapshotter {
   /** A writable snapshot on top of committed parent (or empty); returns how to mount it. */
   prepare(key: string, parent?: string, labels?: Record<string, string>): Promise<Mount[]>;
@@ -55,8 +64,12 @@ export interface Snapshotter {
   view(key: string, parent?: string): Promise<Mount[]>;
   /** How to mount an active snapshot or view (FailedPreconditionError for committed ones). */
   mounts(key: string): Promise<Mount[]>;
-  /** active → committed under name; the key is gone afterwards. Labels carry over. */
-  commit(name: string, key: string): Promise<void>;
+  /**
+   * active → committed under name; the key is gone afterwards. Labels carry over.
+   * opts.parent commits it on another committed parent than it was prepared on
+   * (only for a snapshot written through upperDir() and not mounted: FailedPreconditionError otherwise).
+   */
+  commit(name: string, key: string, opts?: CommitOptions): Promise<void>;
   /** FailedPreconditionError if it has children. */
   remove(key: string): Promise<void>;
   /** NotFoundError if absent. */

@@ -7,6 +7,8 @@ import { LocalContentStore } from '../../content/content-store.js';
 import { digestOf } from '../../content/digest.js';
 import { findImages } from './archive-manifest.js';
 import { ArchiveReader } from './archive-reader.js';
+import { LayerStager } from './layer-stager.js';
+import { OverlaySnapshotter } from '../../snapshots/overlay-snapshotter.js';
 
 async function store(t: TestContext): Promise<{ content: LocalContentStore; blobs: () => Promise<string[]> }> {
   const root = await tempDir(t, 'berth-transfer-');
@@ -89,6 +91,25 @@ describe('archive reader', () => {
     assert.deepEqual(img!.tags, []);
     assert.equal((await archive.blob('bbb/layer.tar')).digest, digestOf(layer));
     assert.equal((await archive.head('bbb/layer.tar')).length, 6);
+  });
+
+  it('tees a big layer tar into the stager while storing it, and leaves other big files alone', async (t) => {
+    const s = await store(t);
+    const sn = new OverlaySnapshotter(await tempDir(t, 'berth-transfer-sn-'));
+    await sn.init();
+    const stager = new LayerStager(sn);
+    t.after(() => stager.discard());
+    const tarLayer = await makeTar([{ name: 'data.bin', content: Buffer.alloc(2 * 1024 * 1024, 5) }, { name: 'etc/hostname', content: 'x\n' }]);
+    const entries = [...combined(), { name: `blobs/sha256/${hex(tarLayer)}`, content: tarLayer }];
+    const archive = await ArchiveReader.read(streamOf(await makeTar(entries), 65536), s.content, stager);
+    assert.equal((await archive.blob(`blobs/sha256/${hex(tarLayer)}`)).digest, digestOf(tarLayer));
+    assert.ok((await s.content.readBlob(digestOf(tarLayer))).equals(tarLayer), 'the blob is stored whole');
+    const staged = stager.take(digestOf(tarLayer));
+    assert.equal(staged?.diffId, digestOf(tarLayer));
+    const upper = await sn.upperDir(staged!.key);
+    assert.equal((await fs.stat(path.join(upper, 'data.bin'))).size, 2 * 1024 * 1024);
+    assert.equal(await fs.readFile(path.join(upper, 'etc/hostname'), 'utf8'), 'x\n');
+    assert.equal(stager.take(digestOf(layer)), undefined, 'a big file that is no tar is not staged');
   });
 
   it('refuses a blob whose bytes do not match its name, and keeps none of the upload', async (t) => {

@@ -11,6 +11,10 @@
  * symlinks and hard links are resolved inside the archive's own namespace,
  * where one that points outside is refused too.
  *
+ * With a LayerStager, each big file that looks like a layer is also teed
+ * into it while it streams (unpacked before the manifest is read; see
+ * layer-stager.ts). Both sides run at once, the slower one setting the pace.
+ *
  * Lifecycle: `ArchiveReader.read()` → look files up with `bytes()` /
  * `blob()` → `discardNew()` when the load fails (removes the blobs this
  * load added and nothing else).
@@ -18,13 +22,14 @@
 import { createHash } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
-import { Readable } from 'node:stream';
+import type { Readable } from 'node:stream';
 import { cleanEntryName } from '../../archive/entry-path.js';
 import { readTar } from '../../archive/tar-reader.js';
 import type { BlobInfo, ContentStore } from '../../content/content-store.js';
 import { digestOf, type Digest } from '../../content/digest.js';
 import { InvalidArgumentError } from '../../errors.js';
 import { digestFromBlobPath } from './archive-format.js';
+import { STAGE_HEAD, type LayerStager } from './layer-stager.js';
 
 /** Files up to this size stay in memory until something needs them as blobs. */
 const SMALL_FILE = 1024 * 1024;
@@ -41,11 +46,14 @@ export class ArchiveReader {
   #existing = new Set<string>();
   #inMemory = 0;
 
-  private constructor(private readonly content: ContentStore) {}
+  private constructor(
+    private readonly content: ContentStore,
+    private readonly stager: LayerStager | undefined,
+  ) {}
 
-  /** Reads the whole (uncompressed) tar stream. */
-  static async read(input: Readable, content: ContentStore): Promise<ArchiveReader> {
-    const r = new ArchiveReader(content);
+  /** Reads the whole (uncompressed) tar stream; big files that look like layers are teed into stager. */
+  static async read(input: Readable, content: ContentStore, stager?: LayerStager): Promise<ArchiveReader> {
+    const r = new ArchiveReader(content, stager);
     r.#existing = new Set((await content.list()).map((b) => b.digest));
     try {
       for await (const { entry, body } of readTar(input)) {
@@ -161,15 +169,50 @@ export class ArchiveReader {
       this.#setFile(name, { kind: 'blob', info: { digest: promised, size: seen } });
       return;
     }
+    const info = await this.#store(name, body, { ...(promised ? { digest: promised } : {}), size });
+    this.#noteAdded(info.digest);
+    this.#setFile(name, { kind: 'blob', info });
+  }
+
+  /** Streams a file into the content store and, when it looks like a layer, into the stager too. */
+  async #store(name: string, body: AsyncIterable<Buffer>, expected: { digest?: Digest; size: number }): Promise<BlobInfo> {
+    const chunks = body[Symbol.asyncIterator]();
+    const head: Buffer[] = [];
+    let headBytes = 0;
+    let ended = false;
+    while (headBytes < STAGE_HEAD) {
+      const next = await chunks.next();
+      if (next.done) {
+        ended = true;
+        break;
+      }
+      head.push(next.value);
+      headBytes += next.value.length;
+    }
+    const sink = this.stager && headBytes >= STAGE_HEAD ? await this.stager.open(Buffer.concat(head)) : undefined;
+    const writer = await this.content.writer();
     let info: BlobInfo;
     try {
-      info = await this.content.ingest(Readable.from(body), { ...(promised ? { digest: promised } : {}), size });
+      // Both sides take each chunk in turn; each waits only when its own disk queue is full.
+      const feed = async (chunk: Buffer) => {
+        await writer.write(chunk);
+        if (sink) await sink.write(chunk);
+      };
+      for (const chunk of head) await feed(chunk);
+      while (!ended) {
+        const next = await chunks.next();
+        if (next.done) break;
+        await feed(next.value);
+      }
+      info = await writer.commit(expected);
     } catch (err) {
+      await writer.abort();
+      await sink?.abort();
       if (err instanceof InvalidArgumentError) throw new InvalidArgumentError(`invalid archive: ${name}: ${err.message}`, { cause: err });
       throw err;
     }
-    this.#noteAdded(info.digest);
-    this.#setFile(name, { kind: 'blob', info });
+    await sink?.end(info.digest);
+    return info;
   }
 
   #setFile(name: string, f: ArchiveFile): void {

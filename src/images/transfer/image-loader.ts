@@ -3,10 +3,12 @@
  * OCI layout) → registered, tagged images.
  *
  * Flow: read the tar once (archive-reader.ts: blobs verified and stored as
- * they stream) → find the images (archive-manifest.ts) → per image: check
- * config and layers against each other, keep or make the manifest,
- * ImageService.register (unpacks the layers, checking every diff ID) → tag
- * → report "Loaded image: …". An image is registered only once all its
+ * they stream, and layers unpacked at the same time into staged snapshots,
+ * layer-stager.ts) → find the images (archive-manifest.ts) → per image:
+ * check config and layers against each other, keep or make the manifest,
+ * commit each staged layer under its chain ID on its parent, then
+ * ImageService.register (unpacks whatever was not staged, checking every
+ * diff ID) → tag → report "Loaded image: …". An image is registered only once all its
  * parts check out; when one fails, the blobs and snapshots this load added
  * for it are removed, and images loaded before it in the same archive stay
  * (as in Docker).
@@ -15,14 +17,16 @@ import type { Readable } from 'node:stream';
 import { decompressed, detectCompression } from '../../archive/compression.js';
 import type { ContentStore } from '../../content/content-store.js';
 import { chainIds, type Digest } from '../../content/digest.js';
-import { BerthError, InvalidArgumentError, NotFoundError, NotImplementedError } from '../../errors.js';
+import { AlreadyExistsError, BerthError, DataLossError, InvalidArgumentError, NotFoundError, NotImplementedError } from '../../errors.js';
 import { familiarString, normalizeReference } from '../../reference/reference.js';
 import type { Snapshotter } from '../../snapshots/types.js';
+import { startTrace } from '../../storage/trace.js';
 import type { ImageService } from '../image-service.js';
 import { MediaTypes, type Descriptor, type ImageConfig, type Manifest } from '../oci-types.js';
 import { parseArchiveJson } from './archive-format.js';
 import { findImages, type LoadCandidate } from './archive-manifest.js';
 import { ArchiveReader } from './archive-reader.js';
+import { LayerStager } from './layer-stager.js';
 
 export interface TransferDeps {
   images: ImageService;
@@ -37,15 +41,29 @@ export interface LoadedImage {
 
 /** Loads every image of the archive; `report` gets each line Docker prints ("Loaded image: busybox:latest"). */
 export async function loadImages(deps: TransferDeps, input: Readable, report: (line: string) => void): Promise<LoadedImage[]> {
-  const tar = await decompressed(input);
-  const archive = await ArchiveReader.read(tar, deps.content);
+  const trace = startTrace('load');
+  const stager = new LayerStager(deps.snapshotter);
+  try {
+    const tar = await decompressed(input);
+    const archive = await ArchiveReader.read(tar, deps.content, stager);
+    trace.step('read+stage');
+    const loaded = await loadAll(deps, archive, stager, report);
+    trace.step('register');
+    return loaded;
+  } finally {
+    await stager.discard();
+    trace.end();
+  }
+}
+
+async function loadAll(deps: TransferDeps, archive: ArchiveReader, stager: LayerStager, report: (line: string) => void): Promise<LoadedImage[]> {
   const used = new Set<string>();
   const loaded: LoadedImage[] = [];
   try {
     const candidates = await findImages(archive);
     if (candidates.length === 0) throw new InvalidArgumentError('invalid archive: no image for this platform in the archive');
     for (const c of candidates) {
-      const img = await loadOne(deps, archive, c, used);
+      const img = await loadOne(deps, archive, stager, c, used);
       for (const tag of c.tags) {
         const previous = deps.images.store.allReferences().get(tag);
         await deps.images.tag(img.id, tag);
@@ -64,7 +82,7 @@ export async function loadImages(deps: TransferDeps, input: Readable, report: (l
   return loaded;
 }
 
-async function loadOne(deps: TransferDeps, archive: ArchiveReader, c: LoadCandidate, used: Set<string>): Promise<{ id: Digest }> {
+async function loadOne(deps: TransferDeps, archive: ArchiveReader, stager: LayerStager, c: LoadCandidate, used: Set<string>): Promise<{ id: Digest }> {
   const configInfo = await archive.blob(c.config);
   const config = parseArchiveJson<ImageConfig>(c.config, await archive.bytes(c.config));
   const diffIds = config?.rootfs?.diff_ids;
@@ -94,6 +112,7 @@ async function loadOne(deps: TransferDeps, archive: ArchiveReader, c: LoadCandid
   const chain = chainIds(diffIds);
   const existed = await Promise.all(chain.map((id) => exists(deps.snapshotter, id)));
   try {
+    await commitStaged(deps.snapshotter, stager, layers, diffIds, chain);
     await deps.images.register(manifestDigest, manifest, config, configInfo.digest);
   } catch (err) {
     for (let i = chain.length - 1; i >= 0; i--) if (!existed[i]) await deps.snapshotter.remove(chain[i]!).catch(() => undefined);
@@ -103,6 +122,31 @@ async function loadOne(deps: TransferDeps, archive: ArchiveReader, c: LoadCandid
     throw err;
   }
   return { id: configInfo.digest };
+}
+
+/**
+ * Commits the layers unpacked while the archive streamed, bottom up, each on
+ * its parent chain ID. Stops at the first layer that was not staged (too
+ * small, or its tar did not parse): ImageService.register unpacks it and the
+ * ones above it from their blobs, as for any image.
+ */
+async function commitStaged(snapshotter: Snapshotter, stager: LayerStager, layers: Descriptor[], diffIds: Digest[], chain: Digest[]): Promise<void> {
+  for (let i = 0; i < layers.length; i++) {
+    if (await exists(snapshotter, chain[i]!)) continue;
+    const staged = stager.take(layers[i]!.digest);
+    if (staged === undefined) return;
+    if (staged.diffId !== diffIds[i]) {
+      await snapshotter.remove(staged.key).catch(() => undefined);
+      // Worded as the unpacker words it; loadOne adds "invalid archive: ".
+      throw new DataLossError(`layer ${layers[i]!.digest}: diff id mismatch: config says ${diffIds[i]}, content is ${staged.diffId}`);
+    }
+    try {
+      await snapshotter.commit(chain[i]!, staged.key, i > 0 ? { parent: chain[i - 1]! } : {});
+    } catch (err) {
+      await snapshotter.remove(staged.key).catch(() => undefined);
+      if (!(err instanceof AlreadyExistsError)) throw err; // a concurrent load committed the same layer: keep that one
+    }
+  }
 }
 
 /** The archive's own manifest when it matches what was checked; otherwise a new OCI manifest. */

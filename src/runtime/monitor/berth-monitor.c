@@ -36,6 +36,7 @@
 #include <unistd.h>
 
 #include "json-log.h"
+#include "spawner.h"
 
 #define READ_CHUNK (32 * 1024)
 #define CLIENT_BUF_CAP (1024 * 1024) /* a client further behind than this is dropped */
@@ -844,6 +845,7 @@ static void run_loop(void) {
 }
 
 int main(int argc, char **argv) {
+  if (argc == 2 && strcmp(argv[1], "--spawner") == 0) return spawner_main();
   parse_args(argc, argv);
   daemonise();
   sigset_t chld;

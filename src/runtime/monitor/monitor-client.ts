@@ -18,9 +18,11 @@ import { fileURLToPath } from 'node:url';
 import type { Readable } from 'node:stream';
 import { BerthError } from '../../errors.js';
 import { runtimeFailure } from './runtime-error.js';
+import type { Spawner } from './spawner-client.js';
 
 export { watchExit, openAttach, resizeTty, closeStdin, monitorAlive } from './attach-client.js';
 export { readExitFile, parseExitStatus, type ExitStatus } from './exit-status.js';
+export { Spawner, SpawnError, type SpawnOptions, type SpawnResult } from './spawner-client.js';
 
 /** Everything one monitor needs; paths are absolute (unix socket paths ≤ 107 bytes). */
 export interface MonitorLaunchOptions {
@@ -44,6 +46,8 @@ export interface MonitorLaunchOptions {
   stdinOnce?: boolean;
   /** Hold output until the first ATTACH client arrives (exec; 30 s at most). */
   waitAttach?: boolean;
+  /** Launch through this helper instead of forking the caller (spawner-client.ts). */
+  spawner?: Spawner;
 }
 
 export interface LaunchResult {
@@ -81,20 +85,8 @@ interface SyncReport {
  * otherwise. Event driven: it ends when the report pipe reaches EOF.
  */
 export async function launchMonitor(opts: MonitorLaunchOptions): Promise<LaunchResult> {
-  const child = spawn(opts.monitorPath, monitorArgs(opts), { stdio: ['ignore', 'ignore', 'pipe', 'pipe'] });
-  const sync: Buffer[] = [];
-  const stderr: Buffer[] = [];
-  (child.stdio[3] as Readable).on('data', (b: Buffer) => sync.push(b));
-  child.stderr!.on('data', (b: Buffer) => stderr.push(b));
-  // 'close' comes after the launcher exited and every pipe reached EOF,
-  // i.e. after the daemonised monitor closed the sync fd.
-  const code = await new Promise<number | null>((resolve, reject) => {
-    child.once('error', (err) => reject(new BerthError(`start monitor ${opts.monitorPath}: ${err.message}`, { cause: err })));
-    child.once('close', (status) => resolve(status));
-  });
-  const text = Buffer.concat(sync).toString('utf8').trim();
+  const { code, text, detail } = opts.spawner ? await launchThrough(opts.spawner, opts) : await launchDirect(opts);
   if (text === '') {
-    const detail = Buffer.concat(stderr).toString('utf8').trim();
     throw new BerthError(`monitor exited with status ${code} without a report${detail ? `: ${detail}` : ''}`);
   }
   let report: SyncReport;
@@ -108,4 +100,39 @@ export async function launchMonitor(opts: MonitorLaunchOptions): Promise<LaunchR
     throw new BerthError(`monitor sent an unexpected report: ${text}`);
   }
   return { pid: report.pid, monitorPid: report.monitorPid };
+}
+
+interface LaunchOutput {
+  code: number | null;
+  /** What the monitor wrote on the sync fd. */
+  text: string;
+  /** Its stderr (usage errors before it could report). */
+  detail: string;
+}
+
+/** Forks this process to start the monitor (tests, tools: anything without a Spawner). */
+async function launchDirect(opts: MonitorLaunchOptions): Promise<LaunchOutput> {
+  const child = spawn(opts.monitorPath, monitorArgs(opts), { stdio: ['ignore', 'ignore', 'pipe', 'pipe'] });
+  const sync: Buffer[] = [];
+  const stderr: Buffer[] = [];
+  (child.stdio[3] as Readable).on('data', (b: Buffer) => sync.push(b));
+  child.stderr!.on('data', (b: Buffer) => stderr.push(b));
+  // 'close' comes after the launcher exited and every pipe reached EOF,
+  // i.e. after the daemonised monitor closed the sync fd.
+  const code = await new Promise<number | null>((resolve, reject) => {
+    child.once('error', (err) => reject(new BerthError(`start monitor ${opts.monitorPath}: ${err.message}`, { cause: err })));
+    child.once('close', (status) => resolve(status));
+  });
+  return { code, text: Buffer.concat(sync).toString('utf8').trim(), detail: Buffer.concat(stderr).toString('utf8').trim() };
+}
+
+/** The same through the spawner, which also waits for the sync fd's EOF before it answers. */
+async function launchThrough(spawner: Spawner, opts: MonitorLaunchOptions): Promise<LaunchOutput> {
+  let r;
+  try {
+    r = await spawner.run([opts.monitorPath, ...monitorArgs(opts)], { captureFd3: true });
+  } catch (err) {
+    throw new BerthError(`start monitor ${opts.monitorPath}: ${(err as Error).message}`, { cause: err });
+  }
+  return { code: r.code, text: r.fd3.trim(), detail: r.stderr.trim() };
 }
