@@ -27,6 +27,7 @@ import { LocalContentStore } from '../content/content-store.js';
 import { chainIds } from '../content/digest.js';
 import { openCgroup, detectCgroupLayout } from '../host/cgroups.js';
 import { processTable } from '../host/process-table.js';
+import { useCommandRunner } from '../host/exec-tool.js';
 import { bootstrapBusybox } from '../images/bootstrap/busybox-image.js';
 import { ImageService } from '../images/image-service.js';
 import { ImageStore } from '../images/image-store.js';
@@ -68,6 +69,7 @@ export class Daemon {
 
       const runtime = new RuncRuntime({ runcPath: cfg.runcPath, stateRoot: path.join(cfg.execRoot, 'runc') });
       await runtime.init();
+      useCommandRunner(runtime.spawner);
       const layout = detectCgroupLayout();
       const cgroups = {
         oomKillCount: (p: string) => openCgroup(p, layout).oomKillCount().catch(() => 0),

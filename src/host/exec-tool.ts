@@ -23,7 +23,38 @@ export interface RunToolOptions {
   env?: NodeJS.ProcessEnv;
 }
 
+/**
+ * Something that runs a command for us without forking this process. A fork
+ * of a Node daemon costs milliseconds that grow with its heap, on the path of
+ * every container start (mount) and stop (umount); the daemon wires the
+ * monitor's resident spawner in here (see src/runtime/monitor/spawner.c).
+ */
+export interface CommandRunner {
+  run(
+    argv: readonly string[],
+    opts: { cwd?: string; timeoutMs?: number },
+  ): Promise<{ code: number | null; signal: number; stdout: string; stderr: string }>;
+}
+
+let commandRunner: CommandRunner | undefined;
+
+export function useCommandRunner(runner: CommandRunner | undefined): void {
+  commandRunner = runner;
+}
+
 export function runTool(file: string, args: readonly string[], opts: RunToolOptions = {}): Promise<string> {
+  const runner = commandRunner;
+  if (runner && opts.input === undefined && opts.env === undefined) {
+    return runner.run([file, ...args], { ...(opts.cwd ? { cwd: opts.cwd } : {}), ...(opts.timeoutMs ? { timeoutMs: opts.timeoutMs } : {}) }).then(
+      (r) => {
+        if (r.code === 0) return r.stdout;
+        throw new ToolError(file, r.code, r.stderr || (r.signal ? `killed by signal ${r.signal}` : ''));
+      },
+      (err: unknown) => {
+        throw new ToolError(file, null, err instanceof Error ? err.message : String(err));
+      },
+    );
+  }
   return new Promise((resolve, reject) => {
     const child = execFile(
       file,

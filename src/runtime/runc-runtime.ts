@@ -153,6 +153,11 @@ export class RuncRuntime {
     }
   }
 
+  /** The resident command helper, shared with src/host's tools by the composition root. */
+  get spawner(): Spawner {
+    return this.#spawner;
+  }
+
   /** Stops the command helper (it also stops by itself when this process exits). */
   close(): void {
     this.#spawner.close();
