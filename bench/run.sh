@@ -48,7 +48,7 @@ cleanup() {
 }
 trap cleanup EXIT
 
-node dist/src/cmd/berthd.js --host "unix://$SOCK" --data-root "$TMP/data" --exec-root "$TMP/run" 2>"$OUT/berthd.log" &
+bin/berthd --host "unix://$SOCK" --data-root "$TMP/data" --exec-root "$TMP/run" 2>"$OUT/berthd.log" &
 BERTHD_PID=$!
 for _ in $(seq 1 100); do "$DOCKER" -H "unix://$SOCK" version >/dev/null 2>&1 && break; sleep 0.1; done
 add_engine berthd "unix://$SOCK"

@@ -6,12 +6,12 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 SOCK=/run/berth/berth.sock
 export DOCKER_HOST="unix://$SOCK"
-berth() { node dist/src/cmd/berth.js "$@"; }
+berth() { bin/berth "$@"; }
 
 if ! berth version >/dev/null 2>&1; then
   mkdir -p /run/berth /var/log
   echo "==> starting berthd (socket $SOCK, data root /var/lib/berth, log /var/log/berthd.log)"
-  nohup node dist/src/cmd/berthd.js >>/var/log/berthd.log 2>&1 &
+  nohup bin/berthd >>/var/log/berthd.log 2>&1 &
   for _ in $(seq 1 100); do berth version >/dev/null 2>&1 && break; sleep 0.1; done
 fi
 berth version

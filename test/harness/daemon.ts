@@ -12,7 +12,8 @@ import { fileURLToPath } from 'node:url';
 const here = path.dirname(fileURLToPath(import.meta.url));
 /** dist/test/harness → repo root */
 export const REPO_ROOT = path.resolve(here, '..', '..', '..');
-export const BERTHD = path.join(REPO_ROOT, 'dist', 'src', 'cmd', 'berthd.js');
+/** The launcher (bin/berthd) sets the daemon's V8 flags; tests start berthd the way users do. */
+export const BERTHD = path.join(REPO_ROOT, 'bin', 'berthd');
 export const BERTH = path.join(REPO_ROOT, 'dist', 'src', 'cmd', 'berth.js');
 export const DOCKER = '/usr/local/bin/docker';
 export const hasDocker = existsSync(DOCKER);
@@ -50,7 +51,7 @@ export class TestDaemon {
   }
 
   async start(): Promise<void> {
-    const proc = spawn(process.execPath, [BERTHD, '--host', this.host, '--data-root', this.dataRoot, '--exec-root', this.execRoot], {
+    const proc = spawn(BERTHD, ['--host', this.host, '--data-root', this.dataRoot, '--exec-root', this.execRoot], {
       stdio: ['ignore', 'ignore', 'pipe'],
     });
     this.#proc = proc;

@@ -47,7 +47,7 @@ describe('live restore', () => {
   it('refuses a second berthd on the same data root', async () => {
     const { spawnSync } = await import('node:child_process');
     const { BERTHD } = await import('../../harness/daemon.js');
-    const r = spawnSync(process.execPath, [BERTHD, '--host', `unix://${d.dir}/second.sock`, '--data-root', d.dataRoot, '--exec-root', d.execRoot], { encoding: 'utf8', timeout: 10_000 });
+    const r = spawnSync(BERTHD, ['--host', `unix://${d.dir}/second.sock`, '--data-root', d.dataRoot, '--exec-root', d.execRoot], { encoding: 'utf8', timeout: 10_000 });
     assert.equal(r.status, 1);
     assert.match(r.stderr, /in use by berthd/);
   });
