@@ -20,6 +20,7 @@ import type { OciSpec } from '../runtime/spec/types.js';
 import { resolveUser } from '../runtime/user.js';
 import { readJsonIfExists, writeFileAtomic } from '../storage/atomic-write.js';
 import { removeDirEventually } from '../storage/remove-dir.js';
+import { startTrace } from '../storage/trace.js';
 import { guards } from './container.js';
 import type { ContainerService } from './container-service.js';
 
@@ -87,6 +88,7 @@ export class ExecService {
     if (s.running || s.exitCode !== null) throw new ConflictError(`Exec command ${execId} has already run`);
     const c = this.containers.store.get(s.containerId);
     guards.checkExec(c);
+    const trace = startTrace(`exec ${execId.slice(0, 12)}`);
     const bundleSpec = await readJsonIfExists<OciSpec>(path.join(this.containers.store.dir(c.id), 'bundle', 'config.json'));
     if (!bundleSpec) throw new ConflictError(`Container ${c.id} is not running`);
     const tty = opts.tty ?? !!s.config.Tty;
@@ -103,6 +105,7 @@ export class ExecService {
     await fs.mkdir(s.paths.dir, { recursive: true, mode: 0o700 });
     const processFile = path.join(s.paths.dir, 'process.json');
     await writeFileAtomic(processFile, specToJson(proc), { durable: false });
+    trace.step('process.json');
     const attached = !opts.detach && !!(s.config.AttachStdout || s.config.AttachStderr || s.config.AttachStdin);
     s.running = true;
     try {
@@ -133,6 +136,8 @@ export class ExecService {
       },
     );
     this.containers.events.emit('event', { type: 'container', action: 'exec_start', id: c.id });
+    trace.step('runc-exec');
+    trace.end();
     if (!attached) return undefined;
     return openAttach(s.paths.attachSocket, {
       stdin: !!s.config.AttachStdin,
