@@ -1,11 +1,8 @@
 /**
- * End-to-end smoke test of the `berth` CLI against a running berthd.
- *
- * Skipped unless BERTH_TEST_SOCKET names the daemon's socket (the harness
- * starts the daemon; this file never does). Every container it creates is
- * removed in t.after, even when an assertion fails.
- *
- *   BERTH_TEST_SOCKET=/run/berth-test/api.sock node --test dist/test/integration/cli/cli-smoke.test.js
+ * End-to-end smoke test of the `berth` CLI against a real berthd: the one
+ * named by BERTH_TEST_SOCKET if set, otherwise one the harness starts for
+ * this file. Every container it creates is removed in t.after, even when an
+ * assertion fails.
  */
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
@@ -13,11 +10,12 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { before, describe, it, type TestContext } from 'node:test';
+import { after, before, describe, it, type TestContext } from 'node:test';
+import { TestDaemon } from '../../harness/daemon.js';
 
-const SOCKET = process.env['BERTH_TEST_SOCKET'];
+let SOCKET = process.env['BERTH_TEST_SOCKET'] ?? '';
+let daemon: TestDaemon | undefined;
 const BERTH = fileURLToPath(new URL('../../../src/cmd/berth.js', import.meta.url));
-const skip = SOCKET === undefined || SOCKET === '' ? 'BERTH_TEST_SOCKET is not set' : false;
 
 interface Result {
   code: number | null;
@@ -52,8 +50,16 @@ function containerName(t: TestContext, hint: string): string {
   return name;
 }
 
-describe('berth CLI smoke test', { skip }, () => {
+describe('berth CLI smoke test', () => {
+  after(async () => {
+    await daemon?.cleanup();
+  });
   before(async () => {
+    if (SOCKET === '') {
+      daemon = new TestDaemon();
+      await daemon.start();
+      SOCKET = daemon.socket;
+    }
     // The harness may already provide busybox; otherwise build it from the host's busybox-static.
     if ((await berth(['image', 'inspect', 'busybox'])).code !== 0) {
       const r = await berth(['image', 'bootstrap', 'busybox'], undefined, 120_000);
