@@ -87,19 +87,7 @@ export class RuncRuntime {
     const argv = this.#argv('run', '--detach', '--bundle', bundle, '--pid-file', paths.pidFile);
     if (io.tty) argv.push('--console-socket', paths.consoleSocket);
     argv.push(id);
-    return launchMonitor({
-      monitorPath: this.#monitor,
-      runtimeArgv: argv,
-      attachSocket: paths.attachSocket,
-      exitFile: paths.exitFile,
-      pidFile: paths.pidFile,
-      ...(io.logPath ? { logPath: io.logPath } : {}),
-      ...(io.tty ? { consoleSocket: paths.consoleSocket } : {}),
-      stdin: io.stdin,
-      stdinOnce: io.stdinOnce,
-      waitAttach: io.waitAttach ?? false,
-      spawner: this.#spawner,
-    });
+    return this.#launch(argv, paths, io);
   }
 
   async exec(id: string, processFile: string, paths: TaskPaths, io: TaskIO): Promise<LaunchResult> {
@@ -107,12 +95,18 @@ export class RuncRuntime {
     const argv = this.#argv('exec', '-d', '--pid-file', paths.pidFile, '--process', processFile);
     if (io.tty) argv.push('--tty', '--console-socket', paths.consoleSocket);
     argv.push(id);
+    return this.#launch(argv, paths, io);
+  }
+
+  /** One monitor per task: it runs the runc command and then owns the task's stdio and exit. */
+  #launch(runtimeArgv: string[], paths: TaskPaths, io: TaskIO): Promise<LaunchResult> {
     return launchMonitor({
       monitorPath: this.#monitor,
-      runtimeArgv: argv,
+      runtimeArgv,
       attachSocket: paths.attachSocket,
       exitFile: paths.exitFile,
       pidFile: paths.pidFile,
+      ...(io.logPath ? { logPath: io.logPath } : {}),
       ...(io.tty ? { consoleSocket: paths.consoleSocket } : {}),
       stdin: io.stdin,
       stdinOnce: io.stdinOnce,

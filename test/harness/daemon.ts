@@ -209,3 +209,13 @@ export async function startDaemonWithBusybox(): Promise<TestDaemon> {
   }
   return d;
 }
+
+/** Polls `logs NAME` through the given CLI until `text` shows up: the container has got that far. */
+export async function waitForLog(cli: (args: string[]) => RunResult, name: string, text: string, timeoutMs = 10_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (cli(['logs', name]).stdout.includes(text)) return;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  throw new Error(`${name} never logged ${text}`);
+}

@@ -7,7 +7,7 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
-import { cliUnderTest, startDaemonWithBusybox, type RunResult, type TestDaemon } from '../../harness/daemon.js';
+import { cliUnderTest, startDaemonWithBusybox, type RunResult, type TestDaemon, waitForLog as waitForLogVia } from '../../harness/daemon.js';
 
 const RFC3339_NANO = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d{1,9})?Z$/;
 const IMAGE_PATH = 'PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin';
@@ -18,7 +18,6 @@ function nanos(t: string): bigint {
   return BigInt(Date.parse(`${m[1]}Z`)) * 1_000_000n + BigInt((m[2] ?? '').padEnd(9, '0'));
 }
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 for (const which of cliUnderTest) describe(`observing containers (${which} CLI)`, () => {
   let d: TestDaemon;
@@ -31,14 +30,7 @@ for (const which of cliUnderTest) describe(`observing containers (${which} CLI)`
   const lines = (out: string) => out.split('\n').filter(Boolean);
   const names = (args: string[]) => lines(ok(['ps', ...args, '--format', '{{.Names}}']));
   const inspect = (name: string) => (JSON.parse(ok(['inspect', name])) as Array<Record<string, any>>)[0]!;
-  const waitForLog = async (name: string, text: string) => {
-    const deadline = Date.now() + 10_000;
-    while (Date.now() < deadline) {
-      if (cli(['logs', name]).stdout.includes(text)) return;
-      await sleep(50);
-    }
-    assert.fail(`${name} never logged ${text}`);
-  };
+  const waitForLog = (name: string, text: string) => waitForLogVia(cli, name, text);
 
   before(async () => {
     d = await startDaemonWithBusybox();

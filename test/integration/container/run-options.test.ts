@@ -10,7 +10,7 @@ import assert from 'node:assert/strict';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import * as path from 'node:path';
-import { cliUnderTest, startDaemonWithBusybox, type RunResult, type TestDaemon } from '../../harness/daemon.js';
+import { cliUnderTest, startDaemonWithBusybox, type RunResult, type TestDaemon, waitForLog as waitForLogVia } from '../../harness/daemon.js';
 
 const CGROUP = '/sys/fs/cgroup';
 
@@ -54,15 +54,7 @@ for (const which of cliUnderTest) describe(`run options (${which} CLI)`, () => {
       }
     }
   };
-  /** Polls the logs until `text` shows up: the container has got that far. */
-  const waitForLog = async (name: string, text: string) => {
-    const deadline = Date.now() + 10_000;
-    while (Date.now() < deadline) {
-      if (cli(['logs', name]).stdout.includes(text)) return;
-      await new Promise((r) => setTimeout(r, 50));
-    }
-    assert.fail(`${name} never logged ${text}`);
-  };
+  const waitForLog = (name: string, text: string) => waitForLogVia(cli, name, text);
 
   before(async () => {
     d = await startDaemonWithBusybox();
