@@ -2,7 +2,7 @@
  * Error kind → HTTP status, in one table (moby's httpstatus.FromError), and
  * the one place the Engine API's `{"message": …}` error body is written.
  */
-import type { ServerResponse } from 'node:http';
+import { STATUS_CODES, type ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
 import { errorKind, type ErrorKind } from '../errors.js';
 
@@ -43,7 +43,7 @@ export function writeErrorToSocket(socket: Socket, err: unknown): void {
   const body = JSON.stringify({ message: messageOf(err) }) + '\n';
   const status = statusOf(err);
   socket.end(
-    `HTTP/1.1 ${status} ${status === 404 ? 'Not Found' : status === 409 ? 'Conflict' : status === 400 ? 'Bad Request' : 'Error'}\r\n` +
+    `HTTP/1.1 ${status} ${STATUS_CODES[status] ?? 'Error'}\r\n` +
       `Content-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
   );
 }

@@ -10,7 +10,6 @@
  * the monitor for the exit.
  */
 import { EventEmitter } from 'node:events';
-import { randomBytes } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import { hostname } from 'node:os';
 import * as path from 'node:path';
@@ -26,7 +25,7 @@ import { watchExit, readExitFile, type ExitStatus } from '../runtime/monitor/mon
 import { buildContainerSpec, specToJson } from '../runtime/spec/spec-builder.js';
 import { validateResources } from '../runtime/spec/validate.js';
 import { resolveUser } from '../runtime/user.js';
-import { generateName } from '../units/ids.js';
+import { generateName, newContainerId } from '../units/ids.js';
 import type { CreateContainerBody } from '../api/types/container-wire.js';
 import { guards, initialState, isRunning, type ContainerId, type ContainerRecord } from './container.js';
 import type { ContainerStore } from './container-store.js';
@@ -98,7 +97,7 @@ export class ContainerService {
       ...(h.ShmSize ? { shmSize: h.ShmSize } : {}),
       ...(h.OomScoreAdj ? { oomScoreAdj: h.OomScoreAdj } : {}),
     });
-    const id = randomBytes(32).toString('hex') as ContainerId;
+    const id = newContainerId();
     // As Docker's newContainer: the host's name with host networking, else the short ID.
     if (!resolved.config.Hostname) resolved.config.Hostname = h.NetworkMode === 'host' ? hostname() : id.slice(0, 12);
     const name = requestedName ? validateName(requestedName) : this.#uniqueName();

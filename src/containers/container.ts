@@ -17,7 +17,8 @@ import type { Digest } from '../content/digest.js';
 import { ConflictError } from '../errors.js';
 import type { ContainerConfigWire, HostConfigWire } from '../api/types/container-wire.js';
 
-export type ContainerId = string & { readonly __brand: 'ContainerId' };
+export type { ContainerId } from '../units/ids.js';
+import type { ContainerId } from '../units/ids.js';
 
 export type ContainerStatus = 'created' | 'running' | 'paused' | 'restarting' | 'removing' | 'exited' | 'dead';
 
@@ -61,11 +62,6 @@ export function initialState(): ContainerState {
 
 export function isRunning(s: ContainerState): boolean {
   return s.status === 'running' || s.status === 'paused' || s.status === 'restarting';
-}
-
-/** Docker's `Status` column text, e.g. "Up 3 minutes (Paused)", "Exited (0) 2 seconds ago". */
-export function shortId(id: string): string {
-  return id.slice(0, 12);
 }
 
 export const guards = {

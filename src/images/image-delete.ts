@@ -21,6 +21,7 @@ import { familiarString, formatReference, normalizeReference, parseReference, ty
 import { quote } from '../units/go-strconv.js';
 import type { ImageRecord, ImageStore } from './image-store.js';
 import type { ImageConfig } from './oci-types.js';
+import { shortId } from '../units/ids.js';
 
 export type DeleteResponseItem = { Untagged: string } | { Deleted: string };
 
@@ -210,6 +211,3 @@ function familiar(fullRef: string): string {
   return familiarString(parsed(fullRef));
 }
 
-function shortId(id: Digest): string {
-  return id.slice(id.indexOf(':') + 1, id.indexOf(':') + 13);
-}

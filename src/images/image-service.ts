@@ -118,9 +118,8 @@ export class ImageService {
   }
 
   async tag(id: Digest, reference: string): Promise<void> {
-    const previous = await this.store.tag(id, reference);
-    // An image that lost its last tag and is not used stays as a dangling image, as in Docker.
-    void previous;
+    // An image that loses its last tag to this one stays, dangling, as in Docker.
+    await this.store.tag(id, reference);
   }
 
   /** `docker rmi`: Docker's untag/delete rules (image-delete.ts); noPrune keeps untagged parents. */

@@ -5,8 +5,8 @@
  * For each layer: prepare an active snapshot on the parent chain, stream the
  * blob (gunzipped if needed) through a sha256 meter into the snapshot's own
  * directory, check the diff ID, and commit under the chain ID. A crash
- * midway leaves an uncommitted "extract-…" snapshot that the snapshotter's
- * init sweeps away.
+ * midway leaves an uncommitted "extract-…" snapshot that the daemon's start-up
+ * sweep (daemon/startup-sweep.ts) removes.
  */
 import { randomBytes } from 'node:crypto';
 import { decompressed } from '../archive/compression.js';

@@ -12,17 +12,10 @@ import { isRunning } from '../../containers/container.js';
 import { followLog, LogWindow, readLog, type LogEntry } from '../../containers/log-reader.js';
 import type { ExecConfigWire } from '../../containers/exec-service.js';
 import { openAttach, resizeTty } from '../../runtime/monitor/monitor-client.js';
+import { encodeFrame } from '../../runtime/monitor/stream-frames.js';
 import { getTimestamp, parseUnixTimestamp } from '../../units/timestamp.js';
 import { queryBool, queryInt, type HijackedStream, type Router } from '../router.js';
 import type { Services } from './services.js';
-
-/** Docker's stdcopy frame: [stream, 0, 0, 0, size uint32 BE] + payload. */
-export function frame(stream: 1 | 2, payload: Buffer): Buffer {
-  const head = Buffer.alloc(8);
-  head[0] = stream;
-  head.writeUInt32BE(payload.length, 4);
-  return Buffer.concat([head, payload]);
-}
 
 /** Joins a hijacked client and a monitor connection until either side ends. */
 function splice(client: HijackedStream, monitor: Socket, withStdin: boolean, settled?: Promise<unknown>): void {
@@ -110,7 +103,7 @@ export function containerStreamRoutes(r: Router, s: Services): void {
     const write = (e: LogEntry) => {
       if (e.stream === 'stderr' ? !stderr : !stdout) return;
       const text = Buffer.from(timestamps ? `${e.time} ${e.log}` : e.log);
-      out.write(tty ? text : frame(e.stream === 'stderr' ? 2 : 1, text));
+      out.write(tty ? text : encodeFrame(e.stream === 'stderr' ? 2 : 1, text));
     };
     const file = s.containers.logPath(c);
     const stopped = isRunning(c.state) ? s.containers.wait(c.id, 'next-exit') : undefined;
