@@ -31,6 +31,9 @@ function splice(client: HijackedStream, monitor: Socket, withStdin: boolean, set
     if (!withStdin) monitor.destroy();
   });
   client.output.on('error', () => monitor.destroy());
+  // Reading the exec start body may have paused the socket; a paused stream
+  // stays paused when listeners are added, so stdin (and EOF) would never come.
+  client.input.resume();
 }
 
 /** A since/until query value as nanoseconds since the epoch; 0n when absent or "0" (no bound). */
