@@ -1,24 +1,22 @@
 /**
- * Exec sessions: a process started inside a running container with
- * `runc exec -d`, under its own berth-monitor, which holds its stdio and
- * records its exit code. Sessions are kept in memory (as Docker does): they
+ * Exec sessions: a process started inside a running container by its own
+ * berth-monitor (nsexec mode: what `runc exec -d` does, see
+ * RuncRuntime.exec), which holds its stdio and records its exit code. Sessions are kept in memory (as Docker does): they
  * belong to a running container and are gone when berthd restarts.
  *
- * create (validate, store config) → start (process.json, monitor; attached
+ * create (validate, store config) → start (exec plan, monitor; attached
  * starts use --wait-attach so no output is lost) → exit (watch) → inspect.
  */
 import { randomBytes } from 'node:crypto';
-import { promises as fs } from 'node:fs';
 import type { Socket } from 'node:net';
 import * as path from 'node:path';
-import { ConflictError, InvalidArgumentError, NotFoundError } from '../errors.js';
+import { BerthError, ConflictError, InvalidArgumentError, NotFoundError } from '../errors.js';
 import { openAttach, watchExit } from '../runtime/monitor/monitor-client.js';
 import { taskPaths, type RuncRuntime, type TaskPaths } from '../runtime/runc-runtime.js';
 import { buildExecProcess } from '../runtime/spec/process-spec.js';
-import { specToJson } from '../runtime/spec/spec-builder.js';
 import type { OciSpec } from '../runtime/spec/types.js';
 import { resolveUser } from '../runtime/user.js';
-import { readJsonIfExists, writeFileAtomic } from '../storage/atomic-write.js';
+import { readJsonIfExists } from '../storage/atomic-write.js';
 import { removeDirEventually } from '../storage/remove-dir.js';
 import { startTrace } from '../storage/trace.js';
 import { guards } from './container.js';
@@ -82,12 +80,26 @@ export class ExecService {
     return s;
   }
 
-  /** Starts the process; when attached, returns the monitor connection carrying its stdio. */
-  async start(execId: string, opts: { detach: boolean; tty?: boolean }): Promise<Socket | undefined> {
+  /** Throws what start would refuse before it tries (the API answers these before hijacking). */
+  checkStartable(execId: string): void {
+    this.#startable(execId);
+  }
+
+  #startable(execId: string) {
     const s = this.get(execId);
     if (s.running || s.exitCode !== null) throw new ConflictError(`Exec command ${execId} has already run`);
     const c = this.containers.store.get(s.containerId);
     guards.checkExec(c);
+    return { s, c };
+  }
+
+  /**
+   * Starts the process; when attached, returns the monitor connection carrying
+   * its stdio. A process that cannot be started fails with Docker's words
+   * ("OCI runtime exec failed: …: unknown") and leaves exit code 126.
+   */
+  async start(execId: string, opts: { detach: boolean; tty?: boolean }): Promise<Socket | undefined> {
+    const { s, c } = this.#startable(execId);
     const trace = startTrace(`exec ${execId.slice(0, 12)}`);
     const bundleSpec = await readJsonIfExists<OciSpec>(path.join(this.containers.store.dir(c.id), 'bundle', 'config.json'));
     if (!bundleSpec) throw new ConflictError(`Container ${c.id} is not running`);
@@ -102,14 +114,11 @@ export class ExecService {
       privileged: !!s.config.Privileged,
       ...(s.config.ConsoleSize && s.config.ConsoleSize[0] > 0 ? { consoleSize: { height: s.config.ConsoleSize[0], width: s.config.ConsoleSize[1] } } : {}),
     });
-    await fs.mkdir(s.paths.dir, { recursive: true, mode: 0o700 });
-    const processFile = path.join(s.paths.dir, 'process.json');
-    await writeFileAtomic(processFile, specToJson(proc), { durable: false });
-    trace.step('process.json');
+    trace.step('process');
     const attached = !opts.detach && !!(s.config.AttachStdout || s.config.AttachStderr || s.config.AttachStdin);
     s.running = true;
     try {
-      const launched = await this.runtime.exec(c.id, processFile, s.paths, {
+      const launched = await this.runtime.exec({ pid: c.state.pid, spec: bundleSpec }, proc, s.paths, {
         tty,
         stdin: !!s.config.AttachStdin && attached,
         stdinOnce: true,
@@ -118,8 +127,10 @@ export class ExecService {
       s.pid = launched.pid;
     } catch (err) {
       s.running = false;
-      s.exitCode = 126;
-      throw err;
+      s.exitCode = 126; // as moby: a process that could not be started
+      void removeDirEventually(s.paths.dir);
+      const detail = err instanceof Error && err.cause instanceof Error ? err.cause.message : (err as Error).message;
+      throw new BerthError(`OCI runtime exec failed: ${detail}: unknown`, { cause: err });
     }
     s.exited = watchExit(s.paths.attachSocket, s.paths.exitFile).then(
       async (st) => {
@@ -136,7 +147,7 @@ export class ExecService {
       },
     );
     this.containers.events.emit('event', { type: 'container', action: 'exec_start', id: c.id });
-    trace.step('runc-exec');
+    trace.step('nsexec');
     trace.end();
     if (!attached) return undefined;
     return openAttach(s.paths.attachSocket, {

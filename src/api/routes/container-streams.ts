@@ -133,8 +133,19 @@ export function containerStreamRoutes(r: Router, s: Services): void {
       return;
     }
     const tty = body.Tty ?? !!session.config.Tty;
-    const monitor = await s.exec.start(session.id, { detach: false, tty });
+    // As moby: refusals are HTTP errors, then the connection is hijacked, and a
+    // process that cannot start is reported in the stream (exit code 126).
+    s.exec.checkStartable(session.id);
     const client = ctx.hijack(tty ? 'application/vnd.docker.raw-stream' : 'application/vnd.docker.multiplexed-stream');
+    let monitor: Socket | undefined;
+    try {
+      monitor = await s.exec.start(session.id, { detach: false, tty });
+    } catch (err) {
+      const text = Buffer.from(`${(err as Error).message}\r\n`);
+      client.output.write(tty ? text : encodeFrame(1, text));
+      client.close();
+      return;
+    }
     if (!monitor) {
       client.close();
       return;

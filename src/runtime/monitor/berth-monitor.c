@@ -36,6 +36,7 @@
 #include <unistd.h>
 
 #include "json-log.h"
+#include "nsexec.h"
 #include "spawner.h"
 
 #define READ_CHUNK (32 * 1024)
@@ -846,6 +847,7 @@ static void run_loop(void) {
 
 int main(int argc, char **argv) {
   if (argc == 2 && strcmp(argv[1], "--spawner") == 0) return spawner_main();
+  if (argc == 3 && strcmp(argv[1], "--nsexec") == 0) return nsexec_main(argv[2]);
   parse_args(argc, argv);
   daemonise();
   sigset_t chld;
