@@ -4,14 +4,14 @@ import type { Digest } from '../content/digest.js';
 import { initialState, ZERO_TIME, type ContainerId, type ContainerRecord, type ContainerStatus } from './container.js';
 import { selectContainers } from './container-filter.js';
 
-function rec(name: string, id: string, created: string, status: ContainerStatus, exitCode = 0, labels: Record<string, string> = {}): ContainerRecord {
+function rec(name: string, id: string, created: string, status: ContainerStatus, exitCode = 0, labels: Record<string, string> = {}, image?: string): ContainerRecord {
   const started = status === 'created' ? ZERO_TIME : created;
   return {
     id: id.padEnd(64, '0') as ContainerId,
     name,
     created,
     image: 'busybox',
-    imageId: (status === 'created' ? 'sha256:other' : 'sha256:busybox') as Digest,
+    imageId: (image ?? (status === 'created' ? 'sha256:other' : 'sha256:busybox')) as Digest,
     path: 'true',
     args: [],
     config: { Labels: labels },
@@ -26,7 +26,7 @@ function rec(name: string, id: string, created: string, status: ContainerStatus,
 // Created within one millisecond: only the nanoseconds order them.
 const ALL = [
   rec('ok', 'aa11', '2024-01-01T00:00:00.000000100Z', 'exited', 0),
-  rec('three', 'aa22', '2024-01-01T00:00:00.0000002Z', 'exited', 3),
+  rec('three', 'aa22', '2024-01-01T00:00:00.0000002Z', 'exited', 3, {}, 'sha256:child'),
   rec('up', 'bb33', '2024-01-01T00:00:00.00000021Z', 'running', 0, { tier: 'web' }),
   rec('fresh', 'cc44', '2024-01-01T00:00:00.0000003Z', 'created', 0, { tier: 'db' }),
 ];
@@ -36,7 +36,7 @@ function names(opts: { all?: boolean; limit?: number; filters?: Record<string, s
     all: opts.all ?? false,
     ...(opts.limit !== undefined ? { limit: opts.limit } : {}),
     filters: new Map(Object.entries(opts.filters ?? {})),
-    resolveImage: (n) => (n === 'busybox' ? 'sha256:busybox' : undefined),
+    imageAndDescendants: (n) => (n === 'busybox' ? ['sha256:busybox', 'sha256:child'] : n === 'child' ? ['sha256:child'] : []),
   }).map((c) => c.name);
 }
 
@@ -71,7 +71,10 @@ describe('container selection (ps)', () => {
     assert.deepEqual(names({ all: true, filters: { label: ['tier'] } }), ['fresh', 'up']);
     assert.deepEqual(names({ all: true, filters: { label: ['tier=db'] } }), ['fresh']);
     assert.deepEqual(names({ all: true, filters: { label: ['tier', 'tier=web'] } }), ['up']);
+    // An image stands for itself and every image built on it.
     assert.deepEqual(names({ all: true, filters: { ancestor: ['busybox'] } }), ['up', 'three', 'ok']);
+    assert.deepEqual(names({ all: true, filters: { ancestor: ['child'] } }), ['three']);
+    assert.deepEqual(names({ all: true, filters: { ancestor: ['nope'] } }), []);
     assert.deepEqual(names({ all: true, filters: { label: ['tier'], status: ['created'] } }), ['fresh']);
   });
 

@@ -16,8 +16,12 @@ export interface ListOptions {
   all: boolean;
   limit?: number;
   filters: Map<string, string[]>;
-  /** Image ID (or undefined) for an ancestor filter value. */
-  resolveImage: (nameOrId: string) => string | undefined;
+  /**
+   * The image IDs an ancestor filter value stands for: the image it names and
+   * every image built on it (commit, build), as moby walks its children; none
+   * for an unknown image.
+   */
+  imageAndDescendants: (nameOrId: string) => string[];
 }
 
 /** Go's regexp.MatchString as filters.Args.Match uses it: unanchored, and a bad pattern matches nothing. */
@@ -60,7 +64,7 @@ export function selectContainers(all: ContainerRecord[], opts: ListOptions): Con
   const sinceIdx = f.get('since')?.map(position);
   // An id filter selects by full ID or unique ID prefix, as the daemon's lookup does.
   const idMatches = f.has('id') ? new Set(f.get('id')!.map((p) => uniquePrefix(sorted, p)).filter((i) => i >= 0).map((i) => sorted[i]!.id)) : undefined;
-  const ancestors = (f.get('ancestor') ?? []).map((a) => opts.resolveImage(a)).filter((x): x is string => !!x);
+  const ancestors = new Set((f.get('ancestor') ?? []).flatMap((a) => opts.imageAndDescendants(a)));
   const showAll = opts.all || f.has('status') || (opts.limit !== undefined && opts.limit > 0);
 
   const out = sorted.filter((c, i) => {
@@ -75,7 +79,7 @@ export function selectContainers(all: ContainerRecord[], opts: ListOptions): Con
       if (!stopped || !exitCodes.includes(c.state.exitCode)) return false;
     }
     if (f.has('status') && !f.get('status')!.includes(c.state.status)) return false;
-    if (f.has('ancestor') && !ancestors.includes(c.imageId)) return false;
+    if (f.has('ancestor') && !ancestors.has(c.imageId)) return false;
     return true;
   });
   return opts.limit !== undefined && opts.limit > 0 ? out.slice(0, opts.limit) : out;

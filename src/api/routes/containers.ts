@@ -2,10 +2,27 @@
 import { ConflictError, InvalidArgumentError } from '../../errors.js';
 import { isRunning } from '../../containers/container.js';
 import { selectContainers } from '../../containers/container-filter.js';
+import type { Digest } from '../../content/digest.js';
 import type { CreateContainerBody } from '../types/container-wire.js';
 import { inspectJson, summaryJson } from '../types/container-json.js';
 import { queryBool, queryFilters, queryInt, type Router } from '../router.js';
 import type { Services } from './services.js';
+
+/** overlay2's LowerDir/UpperDir/WorkDir for a container, from its snapshot's mount options. */
+async function containerLayerDirs(s: Services, snapshotKey: string): Promise<Record<string, string>> {
+  try {
+    const [m] = await s.snapshotter.mounts(snapshotKey);
+    const opt = (name: string) => m?.options.find((o) => o.startsWith(`${name}=`))?.slice(name.length + 1);
+    const dirs: Record<string, string> = {};
+    for (const [key, name] of [['LowerDir', 'lowerdir'], ['UpperDir', 'upperdir'], ['WorkDir', 'workdir']] as const) {
+      const v = opt(name);
+      if (v) dirs[key] = v;
+    }
+    return dirs;
+  } catch {
+    return {}; // removed meanwhile
+  }
+}
 
 export function containerRoutes(r: Router, s: Services): void {
   r.add('POST', '/containers/create', async (ctx) => {
@@ -21,12 +38,16 @@ export function containerRoutes(r: Router, s: Services): void {
       all: queryBool(ctx.query, 'all'),
       ...(limit !== undefined ? { limit } : {}),
       filters: queryFilters(ctx.query),
-      resolveImage: (n) => {
+      imageAndDescendants: (n) => {
+        let root: string;
         try {
-          return s.images.resolve(n).id;
+          root = s.images.resolve(n).id;
         } catch {
-          return undefined;
+          return []; // as moby: an unknown ancestor matches nothing
         }
+        const ids = [root];
+        for (let i = 0; i < ids.length; i++) for (const child of s.images.store.children(ids[i] as Digest)) ids.push(child.id);
+        return ids;
       },
     });
     const withSize = queryBool(ctx.query, 'size');
@@ -38,7 +59,7 @@ export function containerRoutes(r: Router, s: Services): void {
   r.add('GET', '/containers/:id/json', async (ctx) => {
     const c = s.containers.store.get(ctx.params.id!);
     const size = queryBool(ctx.query, 'size') ? await s.sizes(c) : {};
-    ctx.json(200, inspectJson(c, { logPath: s.containers.logPath(c), rootfs: s.containers.rootfs.rootfsPath(c), ...size }));
+    ctx.json(200, inspectJson(c, { logPath: s.containers.logPath(c), rootfs: s.containers.rootfs.rootfsPath(c), layerDirs: await containerLayerDirs(s, c.snapshotKey), ...size }));
   });
 
   r.add('POST', '/containers/:id/start', async (ctx) => {

@@ -1,16 +1,29 @@
 /** Engine API routes for images: list, inspect, history, tag, remove, prune, and Berth's bootstrap. */
 import { InvalidArgumentError } from '../../errors.js';
-import { chainIds } from '../../content/digest.js';
+import { chainIds, type Digest } from '../../content/digest.js';
 import { listImages } from '../../images/image-list.js';
 import { pruneImages } from '../../images/image-prune.js';
 import type { ImageRecord } from '../../images/image-store.js';
 import { familiarName, formatReference, isValidTag, parseNormalizedNamed } from '../../reference/reference.js';
-import { historyJson, inspectJson, summaryJson } from '../types/image-json.js';
+import { historyJson, inspectJson, summaryJson, type GraphDriverData } from '../types/image-json.js';
 import { queryBool, queryFilters, type Router } from '../router.js';
 import type { Services } from './services.js';
 
 /** Image names contain slashes and colons: match greedily up to the verb. */
 const NAMED = (verb: string) => new RegExp(`^/images/(?<name>.+)/${verb}$`);
+
+/** The unpacked layer directories of an image (its top chain ID's snapshot and those below it). */
+async function imageLayerDirs(s: Services, diffIds: Digest[]): Promise<GraphDriverData> {
+  const top = chainIds(diffIds).at(-1);
+  if (!top) return null;
+  try {
+    const upper = await s.snapshotter.upperDir(top);
+    const lower = await s.snapshotter.lowerDirs(top);
+    return lower.length > 0 ? { LowerDir: lower.join(':'), UpperDir: upper } : { UpperDir: upper };
+  } catch {
+    return null; // not unpacked (yet)
+  }
+}
 
 export function imageRoutes(r: Router, s: Services): void {
   r.add('GET', '/images/json', async (ctx) => {
@@ -20,7 +33,7 @@ export function imageRoutes(r: Router, s: Services): void {
 
   r.add('GET', NAMED('json'), async (ctx) => {
     const img = await s.images.inspect(ctx.params.name!);
-    ctx.json(200, inspectJson(img, s.images.store.referencesOf(img.record.id), ctx.apiVersion));
+    ctx.json(200, inspectJson(img, s.images.store.referencesOf(img.record.id), ctx.apiVersion, await imageLayerDirs(s, img.config.rootfs.diff_ids)));
   });
 
   r.add('GET', NAMED('history'), async (ctx) => {

@@ -23,7 +23,10 @@ export function stateJson(c: ContainerRecord): Record<string, unknown> {
   };
 }
 
-export function inspectJson(c: ContainerRecord, extra: { logPath: string; rootfs: string; sizeRw?: number; sizeRootFs?: number }): Record<string, unknown> {
+export function inspectJson(
+  c: ContainerRecord,
+  extra: { logPath: string; rootfs: string; layerDirs?: Record<string, string>; sizeRw?: number; sizeRootFs?: number },
+): Record<string, unknown> {
   // The /etc files are written beside the log at the first start; Docker reports them from then on.
   const etc = (name: string) => (c.state.startedAt === ZERO_TIME ? '' : path.join(path.dirname(extra.logPath), name));
   return {
@@ -62,7 +65,7 @@ export function inspectJson(c: ContainerRecord, extra: { logPath: string; rootfs
       Init: null,
       ...c.hostConfig,
     },
-    GraphDriver: { Name: 'overlay2', Data: { MergedDir: extra.rootfs } },
+    GraphDriver: { Name: 'overlay2', Data: { ...extra.layerDirs, MergedDir: extra.rootfs } },
     ...(extra.sizeRw !== undefined ? { SizeRw: extra.sizeRw, SizeRootFs: extra.sizeRootFs ?? 0 } : {}),
     Mounts: [],
     Config: { ...c.config, Hostname: c.config.Hostname || c.id.slice(0, 12) },

@@ -82,7 +82,13 @@ function legacyConfig(c: ContainerConfigFields & Record<string, unknown>): Recor
   return out;
 }
 
-export function inspectJson(img: ResolvedImage, refs: string[], apiVersion: string): Record<string, unknown> {
+/**
+ * overlay2's GraphDriver.Data: the image's top layer as UpperDir and the ones
+ * under it as LowerDir (top first), null for an image with no layer.
+ */
+export type GraphDriverData = Record<string, string> | null;
+
+export function inspectJson(img: ResolvedImage, refs: string[], apiVersion: string, graphDriverData: GraphDriverData = null): Record<string, unknown> {
   const { record, config } = img;
   // moby embeds InspectResponse and shadows its Config, so "Config" comes last.
   return {
@@ -99,7 +105,7 @@ export function inspectJson(img: ResolvedImage, refs: string[], apiVersion: stri
     Os: config.os,
     Size: record.size,
     ...(before(apiVersion, '1.44') ? { VirtualSize: record.size } : {}),
-    GraphDriver: { Data: null, Name: 'overlay2' },
+    GraphDriver: { Data: graphDriverData, Name: 'overlay2' },
     RootFS: { Type: 'layers', Layers: config.rootfs.diff_ids },
     Metadata: { LastTagTime: record.added },
     Config: legacyConfig((config.config ?? {}) as ContainerConfigFields & Record<string, unknown>),

@@ -111,6 +111,21 @@ for (const which of cliUnderTest) describe(`observing containers (${which} CLI)`
     ok(['rm', '-f', 'ps-ok', 'ps-three', 'ps-up', 'ps-paused', 'ps-fresh']);
   });
 
+  it('ps --filter ancestor= also matches containers of images built on that image', () => {
+    ok(['create', '--name', 'ps-base', 'busybox', 'true']);
+    ok(['commit', 'ps-base', 'ps-derived:1']);
+    ok(['create', '--name', 'ps-child', 'ps-derived:1', 'true']);
+    const filtered = (f: string) => lines(ok(['ps', '-a', '--format', '{{.Names}}', '--filter', f]));
+    try {
+      assert.deepEqual(filtered('ancestor=busybox'), ['ps-child', 'ps-base']);
+      assert.deepEqual(filtered('ancestor=ps-derived:1'), ['ps-child']);
+      assert.deepEqual(filtered('ancestor=no-such-image'), []);
+    } finally {
+      ok(['rm', 'ps-child', 'ps-base']);
+      ok(['rmi', 'ps-derived:1']);
+    }
+  });
+
   it('logs --tail, -t, and --since/--until with RFC3339 times', () => {
     ok(['run', '--name', 'lines', 'busybox', 'sh', '-c', 'for i in 1 2 3 4 5; do echo line$i; done']);
     assert.equal(ok(['logs', '--tail', '2', 'lines']), 'line4\nline5\n');
@@ -214,11 +229,11 @@ for (const which of cliUnderTest) describe(`observing containers (${which} CLI)`
   });
 
   it('inspect reports state, command, config and log path as docker does', () => {
-    assert.equal(cli(['run', '--name', 'insp', '-e', 'FOO=bar', '-m', '32m', 'busybox', 'sh', '-c', 'echo hi; exit 2']).code, 2);
+    assert.equal(cli(['run', '--name', 'insp', '-e', 'FOO=bar', '-m', '32m', 'busybox', 'sh', '-c', 'echo hi; echo mark > /marker; exit 2']).code, 2);
     const c = inspect('insp');
     assert.equal(c.Name, '/insp');
     assert.equal(c.Path, 'sh');
-    assert.deepEqual(c.Args, ['-c', 'echo hi; exit 2']);
+    assert.deepEqual(c.Args, ['-c', 'echo hi; echo mark > /marker; exit 2']);
     assert.equal(c.RestartCount, 0);
     assert.equal(c.State.Status, 'exited');
     assert.equal(c.State.ExitCode, 2);
@@ -228,7 +243,13 @@ for (const which of cliUnderTest) describe(`observing containers (${which} CLI)`
     assert.ok(nanos(c.State.StartedAt) <= nanos(c.State.FinishedAt));
     // The request's env first, then the image's variables it does not set.
     assert.deepEqual(c.Config.Env, ['FOO=bar', IMAGE_PATH]);
-    assert.deepEqual(c.Config.Cmd, ['sh', '-c', 'echo hi; exit 2']);
+    assert.deepEqual(c.Config.Cmd, ['sh', '-c', 'echo hi; echo mark > /marker; exit 2']);
+    // overlay2's directories: the container's writes in UpperDir, the image's files in LowerDir.
+    const gd = c.GraphDriver.Data as Record<string, string>;
+    assert.equal(c.GraphDriver.Name, 'overlay2');
+    assert.equal(readFileSync(`${gd.UpperDir}/marker`, 'utf8'), 'mark\n');
+    assert.ok(gd.LowerDir!.split(':').some((dir) => existsSync(`${dir}/bin/busybox`)), gd.LowerDir);
+    assert.ok(existsSync(gd.WorkDir!) && gd.MergedDir!.length > 0, JSON.stringify(gd));
     assert.equal(c.Config.Image, 'busybox');
     assert.equal(c.Config.Hostname, c.Id.slice(0, 12));
     assert.equal(c.HostConfig.Memory, 32 * 1024 * 1024);

@@ -8,7 +8,7 @@
  */
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { promises as fs } from 'node:fs';
+import { existsSync, promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { makeTar } from '../../../src/archive/tar-fixtures.js';
 import { cliUnderTest, hasDocker, startDaemonWithBusybox, type RunResult, type TestDaemon } from '../../harness/daemon.js';
@@ -180,6 +180,11 @@ for (const which of cliUnderTest) describe(`image verbs (${which} CLI)`, () => {
       assert.equal(img!['RootFS'].Layers.length, 2);
       assert.ok(img!['RootFS'].Layers.every((l: string) => DIGEST.test(l)));
       assert.ok(Number.isInteger(img!['Size']) && img!['Size'] > 0);
+      // overlay2's directories: the top layer as UpperDir, busybox's under it as LowerDir.
+      const gd = img!['GraphDriver'];
+      assert.equal(gd.Name, 'overlay2');
+      assert.ok(existsSync(`${gd.Data.LowerDir}/bin/busybox`), JSON.stringify(gd));
+      assert.ok(existsSync(gd.Data.UpperDir) && gd.Data.UpperDir !== gd.Data.LowerDir, JSON.stringify(gd));
     });
 
     it('runs -f templates on the Go-typed image, falling back to the raw JSON', () => {
