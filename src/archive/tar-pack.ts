@@ -38,6 +38,10 @@ export interface PackOptions {
   paths?: string[];
   /** Prefix every name with this (docker cp: the source's base name); the root itself becomes "<rebaseTo>/". */
   rebaseTo?: string;
+  /** With `paths`: write exactly the listed members, in the order given, never descending into a listed directory (a build context after .dockerignore). */
+  exactPaths?: boolean;
+  /** Write this owner on every member instead of the file's own (docker/cli's ChownOpts 0:0 for a build context). */
+  owner?: { uid: number; gid: number };
 }
 
 const LARGE_FILE = 1 << 20;
@@ -105,17 +109,19 @@ class Packer {
     if (!rootSt.isDirectory()) return [{ host: this.#root, name: this.#prefix || path.basename(this.#root), st: rootSt, recurse: false }];
     if (this.#opts.paths === undefined) return [{ host: this.#root, name: this.#prefix, st: rootSt, recurse: true }];
     const resolver = new DestResolver(this.#root, 'scoped');
-    return outermost(this.#opts.paths.map((p) => cleanEntryName(p))).map((rel) => {
+    const exact = this.#opts.exactPaths === true;
+    const rels = this.#opts.paths.map((p) => cleanEntryName(p));
+    return (exact ? rels : outermost(rels)).map((rel) => {
       const host = resolver.hostPath(rel, rel, false);
       const st = host === undefined ? undefined : fs.lstatSync(host, { throwIfNoEntry: false });
       if (host === undefined || st === undefined) throw new NotFoundError(`no such file or directory: ${rel}`);
-      return { host, name: rel === '' ? this.#prefix : this.#prefix === '' ? rel : `${this.#prefix}/${rel}`, st, recurse: true };
+      return { host, name: rel === '' ? this.#prefix : this.#prefix === '' ? rel : `${this.#prefix}/${rel}`, st, recurse: !exact };
     });
   }
 
   /** Queues one member's header (and a small file's content); for a big file, returns its open fd, whose content must follow. */
   #emit({ host, name, st }: Item): number | undefined {
-    const base = headerBase(st);
+    const base = headerBase(st, this.#opts.owner);
     const toOci = this.#opts.whiteouts === 'overlay-to-oci';
     if (st.isDirectory()) {
       if (name !== '') this.#push(encodeHeader({ ...base, name: name + '/', type: 'directory', xattrs: this.#xattrsOf(host) }));
@@ -229,8 +235,9 @@ function shrank(name: string): ConflictError {
   return new ConflictError(`file ${JSON.stringify(name)} shrank while it was being packed`);
 }
 
-function headerBase(st: fs.Stats): Omit<TarHeader, 'name' | 'type'> {
-  return { mode: st.mode & 0o7777, uid: st.uid, gid: st.gid, size: 0, mtime: Math.floor(st.mtimeMs / 1000) };
+function headerBase(st: fs.Stats, owner: PackOptions['owner']): Omit<TarHeader, 'name' | 'type'> {
+  const { uid, gid } = owner ?? st;
+  return { mode: st.mode & 0o7777, uid, gid, size: 0, mtime: Math.floor(st.mtimeMs / 1000) };
 }
 
 /** Linux dev_t: major is bits 8-19 and 32-43, minor bits 0-7 and 20-31 (glibc's gnu_dev_major/minor). */

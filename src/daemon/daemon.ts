@@ -15,6 +15,10 @@ import { Router } from '../api/router.js';
 import { containerRoutes } from '../api/routes/containers.js';
 import { containerStreamRoutes } from '../api/routes/container-streams.js';
 import { imageRoutes } from '../api/routes/images.js';
+import { buildRoutes } from '../api/routes/build.js';
+import { BuildCache } from '../build/builder/build-cache.js';
+import { Builder } from '../build/builder/builder.js';
+import { layerRoutes } from '../api/routes/layers.js';
 import { fileRoutes } from '../api/routes/files.js';
 import { systemRoutes } from '../api/routes/system.js';
 import type { Services } from '../api/routes/services.js';
@@ -86,6 +90,10 @@ export class Daemon {
       const exec = new ExecService(containers, runtime, cfg.execRoot);
       await exec.init();
       await containers.recover();
+      const buildCache = new BuildCache(imageStore, path.join(cfg.dataRoot, 'build-cache'));
+      await buildCache.init();
+      const builder = new Builder({ containers, attach, snapshotter, content, images, cache: buildCache, workRoot: path.join(cfg.dataRoot, 'build') });
+      await builder.init();
 
       const services: Services = {
         version: cfg.version,
@@ -114,12 +122,15 @@ export class Daemon {
           return { sizeRw: rw.size, sizeRootFs: rw.size + image };
         },
         bootstrapBusybox: (tag) => bootstrapBusybox(images, content, { tag }),
+        builder,
       };
       const router = new Router();
       systemRoutes(router, services);
       containerRoutes(router, services);
       containerStreamRoutes(router, services);
       imageRoutes(router, services);
+      layerRoutes(router, services);
+      buildRoutes(router, services);
       fileRoutes(router, services);
       this.#server = new ApiServer(router, cfg.log);
       await this.#server.listen(cfg.socketPath);

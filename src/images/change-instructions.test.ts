@@ -2,7 +2,6 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { InvalidArgumentError } from '../errors.js';
 import { applyChanges, exposedPorts } from './change-instructions.js';
-import { parseNameValues, processWord, splitWords } from './change-words.js';
 
 const base = { Env: ['PATH=/bin', 'HOME=/root'], Cmd: ['sh'], WorkingDir: '/srv' };
 
@@ -91,32 +90,12 @@ describe('applyChanges', () => {
     assert.throws(() => applyChanges({}, ['HEALTHCHECK --interval=1us CMD true']), /HEALTHCHECK: --interval cannot be less than 1ms/);
     assert.throws(() => applyChanges({}, ['HEALTHCHECK --bogus=1 CMD true']), /HEALTHCHECK: unknown flag/);
     assert.throws(() => applyChanges({}, ['VOLUME [""]']), /VOLUME specified can not be an empty string/);
-    assert.throws(() => applyChanges({}, ['LABEL a="unterminated']), /matching "/);
+    assert.throws(() => applyChanges({}, ['LABEL a="unterminated']), /matching double-quote/);
   });
 
   it('ignores blank and comment lines and joins continuations', () => {
     const c = applyChanges({}, ['', '# comment', 'ENV A=1 \\', 'B=2']);
     assert.deepEqual(c.Env, ['A=1', 'B=2']);
-  });
-});
-
-describe('change words', () => {
-  it('splits on blanks outside quotes and keeps the quotes', () => {
-    assert.deepEqual(splitWords(` a "b c"  'd e'\\ f `), ['a', '"b c"', "'d e'\\ f"]);
-  });
-
-  it('expands ${VAR} forms', () => {
-    const env = ['A=1', 'E='];
-    assert.equal(processWord('${A}-${B:-x}-${E:-y}-${E-z}-${A:+set}-${B+no}', env), '1-x-y--set-');
-    assert.throws(() => processWord('${B:?must be set}', env), /B: must be set/);
-  });
-
-  it('keeps single-quoted text literal and honours escapes in double quotes', () => {
-    assert.equal(processWord(`'$A'"\\$A \\"q\\" \\n"`, ['A=1']), '$A$A "q" \\n');
-  });
-
-  it('parses name=value pairs', () => {
-    assert.deepEqual(parseNameValues('LABEL', 'a=1 "b c"=2', []), [['a', '1'], ['b c', '2']]);
   });
 });
 

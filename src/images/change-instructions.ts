@@ -8,14 +8,16 @@
  * config. CMD, ENTRYPOINT, VOLUME and HEALTHCHECK take the JSON form
  * (`["a","b"]`) or the shell form; arguments of ENV, LABEL, EXPOSE, USER,
  * VOLUME, WORKDIR and STOPSIGNAL are words with quotes and $VAR expansion
- * from the config's Env (change-words.ts). Errors are InvalidArgumentError
+ * from the config's Env (the Dockerfile word rules of
+ * src/build/dockerfile/shell-lex.ts). Errors are InvalidArgumentError
  * naming the instruction.
  */
 import * as path from 'node:path';
 import { InvalidArgumentError } from '../errors.js';
 import { parseGoDurationNanos } from '../units/duration.js';
 import { parseSignal } from '../units/signals.js';
-import { parseNameValues, processWord, splitWords } from './change-words.js';
+import { parseNameValues } from '../build/dockerfile/name-values.js';
+import { envFromList, expandWord, splitWords, type ShellEnv } from '../build/dockerfile/shell-lex.js';
 import type { ContainerConfigFields, HealthcheckConfig } from './oci-types.js';
 
 const ALLOWED = new Set(['cmd', 'entrypoint', 'env', 'expose', 'label', 'user', 'volume', 'workdir', 'stopsignal', 'healthcheck', 'onbuild']);
@@ -58,7 +60,7 @@ function joinContinuations(changes: readonly string[]): string[] {
 function applyOne(c: ContainerConfigFields, keyword: string, rest: string, state: { cmdSet: boolean }): void {
   if (!ALLOWED.has(keyword)) throw new InvalidArgumentError(`${keyword} is not a valid change command`);
   const name = keyword.toUpperCase();
-  const env = c.Env ?? [];
+  const env = envFromList(c.Env ?? []);
   switch (keyword) {
     case 'cmd':
       c.Cmd = commandLine(name, rest, c.Shell);
@@ -69,8 +71,8 @@ function applyOne(c: ContainerConfigFields, keyword: string, rest: string, state
       if (!state.cmdSet) c.Cmd = null;
       return;
     case 'env': {
-      const next = [...env];
-      for (const [k, v] of parseNameValues(name, rest, env)) {
+      const next = [...(c.Env ?? [])];
+      for (const [k, v] of nameValues(name, rest, env)) {
         const i = next.findIndex((e) => e === k || e.startsWith(`${k}=`));
         if (i >= 0) next[i] = `${k}=${v}`;
         else next.push(`${k}=${v}`);
@@ -79,11 +81,11 @@ function applyOne(c: ContainerConfigFields, keyword: string, rest: string, state
       return;
     }
     case 'label':
-      c.Labels = { ...(c.Labels ?? {}), ...Object.fromEntries(parseNameValues(name, rest, env)) };
+      c.Labels = { ...(c.Labels ?? {}), ...Object.fromEntries(nameValues(name, rest, env)) };
       return;
     case 'expose': {
       const ports = { ...(c.ExposedPorts ?? {}) };
-      const words = splitWords(rest).map((w) => processWord(w, env));
+      const words = splitWords(rest).map((w) => expandWord(w, env));
       if (words.length === 0) throw new InvalidArgumentError('EXPOSE requires at least one argument');
       for (const w of words) for (const p of exposedPorts(w)) ports[p] = {};
       c.ExposedPorts = ports;
@@ -93,7 +95,7 @@ function applyOne(c: ContainerConfigFields, keyword: string, rest: string, state
       c.User = oneWord(name, rest, env);
       return;
     case 'workdir': {
-      const dir = processWord(rest.trim(), env);
+      const dir = expandWord(rest.trim(), env);
       if (dir === '') throw new InvalidArgumentError('WORKDIR requires exactly one argument');
       c.WorkingDir = path.posix.resolve(c.WorkingDir || '/', dir);
       return;
@@ -110,7 +112,7 @@ function applyOne(c: ContainerConfigFields, keyword: string, rest: string, state
     }
     case 'volume': {
       const json = jsonArray(rest);
-      const vols = json ?? splitWords(rest).map((w) => processWord(w, env));
+      const vols = json ?? splitWords(rest).map((w) => expandWord(w, env));
       if (vols.length === 0) throw new InvalidArgumentError('VOLUME requires at least one argument');
       const out = { ...(c.Volumes ?? {}) };
       for (const v of vols) {
@@ -155,10 +157,15 @@ function commandLine(name: string, rest: string, shell: string[] | undefined): s
   return [...(shell && shell.length > 0 ? shell : DEFAULT_SHELL), text];
 }
 
-function oneWord(name: string, rest: string, env: readonly string[]): string {
+/** ENV/LABEL pairs (Dockerfile rules), names and values expanded against env. */
+function nameValues(name: string, rest: string, env: ShellEnv): Array<[string, string]> {
+  return parseNameValues(name, rest).map(({ key, value }) => [expandWord(key, env), expandWord(value, env)]);
+}
+
+function oneWord(name: string, rest: string, env: ShellEnv): string {
   const words = splitWords(rest);
   if (words.length !== 1) throw new InvalidArgumentError(`${name} requires exactly one argument`);
-  const w = processWord(words[0]!, env);
+  const w = expandWord(words[0]!, env);
   if (w === '') throw new InvalidArgumentError(`${name} requires exactly one argument`);
   return w;
 }

@@ -13,27 +13,19 @@
  * A container with no changes gets an empty-layer history entry and no new
  * layer, as Docker's containerd store does.
  */
-import { randomBytes } from 'node:crypto';
-import { promises as fs } from 'node:fs';
-import { PassThrough } from 'node:stream';
-import { extractTar } from '../archive/tar-extract.js';
-import { packDirectory } from '../archive/tar-pack.js';
 import type { ContainerConfigWire } from '../api/types/container-wire.js';
 import type { ContainerService } from '../containers/container-service.js';
 import type { ContainerSignals } from '../containers/container-signals.js';
 import { guards, type ContainerRecord } from '../containers/container.js';
 import type { ContentStore } from '../content/content-store.js';
-import { chainIds, type Digest } from '../content/digest.js';
-import { AlreadyExistsError, ConflictError, NotFoundError } from '../errors.js';
+import type { Digest } from '../content/digest.js';
+import { ConflictError, NotFoundError } from '../errors.js';
 import type { Snapshotter } from '../snapshots/types.js';
 import { startTrace } from '../storage/trace.js';
 import { applyChanges } from './change-instructions.js';
 import type { ImageService } from './image-service.js';
-import { MediaTypes, type ContainerConfigFields, type Descriptor, type HistoryEntry, type ImageConfig } from './oci-types.js';
-import { liveBlobs } from './transfer/image-loader.js';
-
-/** Each side of the tee may run this far ahead of the slower one. */
-const TEE_BUFFER = 4 * 1024 * 1024;
+import { discardLayer, writeLayer, type WrittenLayer } from './layer-writer.js';
+import type { ContainerConfigFields, HistoryEntry, ImageConfig } from './oci-types.js';
 
 export interface CommitDeps {
   containers: ContainerService;
@@ -109,62 +101,20 @@ export async function commitContainer(deps: CommitDeps, opts: CommitOptions): Pr
     deps.containers.events.emit('event', { type: 'container', action: 'commit', id: c.id, imageId: record.id });
     return record.id;
   } catch (err) {
-    if (packed?.madeSnapshot) await deps.snapshotter.remove(packed.madeSnapshot).catch(() => undefined);
-    if (layer && !(await liveBlobs(deps.images)).has(layer.digest)) await deps.content.delete(layer.digest).catch(() => undefined);
+    if (packed) await discardLayer(deps, packed);
     throw err;
   }
 }
 
-interface PackedLayer {
-  desc: Descriptor;
-  /** The layer's snapshot, made here (undefined when an identical one already existed). */
-  madeSnapshot?: string;
-}
-
 /**
- * Packs the container's upper dir once and tees the tar: one copy streams
- * into the content store (hashed on the way: the blob and its diff ID), the
- * other is unpacked into the new layer's snapshot, committed under its chain
- * ID, so ImageService.create finds the layer already unpacked instead of
- * reading the blob back. Undefined when the upper dir holds no changes.
+ * Pauses a running container (when asked) while its upper dir is written as
+ * a layer (layer-writer.ts, shared with the Dockerfile builder).
  */
-async function packLayer(deps: CommitDeps, c: ContainerRecord, pause: boolean, baseDiffIds: readonly Digest[]): Promise<PackedLayer | undefined> {
+async function packLayer(deps: CommitDeps, c: ContainerRecord, pause: boolean, baseDiffIds: readonly Digest[]): Promise<WrittenLayer | undefined> {
   const paused = pause && c.state.status === 'running';
   if (paused) await deps.signals.pause(c.id);
   try {
-    const upper = await deps.snapshotter.upperDir(c.snapshotKey);
-    if ((await fs.readdir(upper)).length === 0) return undefined;
-    // "extract-" like the unpacker's keys: an interrupted commit leaves the same kind of debris.
-    const key = `extract-commit-${randomBytes(8).toString('hex')}`;
-    await deps.snapshotter.prepare(key, chainIds(baseDiffIds).at(-1));
-    try {
-      const source = packDirectory(upper, { whiteouts: 'overlay-to-oci' });
-      const toStore = new PassThrough({ highWaterMark: TEE_BUFFER });
-      const toSnapshot = new PassThrough({ highWaterMark: TEE_BUFFER });
-      source.on('error', (err) => {
-        toStore.destroy(err);
-        toSnapshot.destroy(err);
-      });
-      source.pipe(toStore);
-      source.pipe(toSnapshot);
-      const [info] = await Promise.all([
-        deps.content.ingest(toStore),
-        extractTar(toSnapshot, await deps.snapshotter.upperDir(key), { whiteouts: 'overlay', symlinks: 'reject-parents' }),
-      ]);
-      const chainId = chainIds([...baseDiffIds, info.digest]).at(-1)!;
-      const desc: Descriptor = { mediaType: MediaTypes.ociLayer, digest: info.digest, size: info.size };
-      try {
-        await deps.snapshotter.commit(chainId, key);
-      } catch (err) {
-        if (!(err instanceof AlreadyExistsError)) throw err;
-        await deps.snapshotter.remove(key); // the same layer was committed before: keep that one
-        return { desc };
-      }
-      return { desc, madeSnapshot: chainId };
-    } catch (err) {
-      await deps.snapshotter.remove(key).catch(() => undefined);
-      throw err;
-    }
+    return await writeLayer(deps, await deps.snapshotter.upperDir(c.snapshotKey), baseDiffIds);
   } finally {
     // Docker ignores an unpause failure too: the image is made either way, and the error would hide it.
     if (paused) await deps.signals.unpause(c.id).catch(() => undefined);

@@ -43,11 +43,11 @@ export class ImageService {
     this.#users = users;
   }
 
-  async create(opts: { config: ImageConfig; layers: Descriptor[]; parent?: Digest; tags?: string[]; repoDigest?: string }): Promise<ImageRecord> {
+  async create(opts: { config: ImageConfig; layers: Descriptor[]; parent?: Digest; tags?: string[]; repoDigest?: string; buildKey?: string }): Promise<ImageRecord> {
     return this.producing(() => this.#create(opts));
   }
 
-  async #create(opts: { config: ImageConfig; layers: Descriptor[]; parent?: Digest; tags?: string[]; repoDigest?: string }): Promise<ImageRecord> {
+  async #create(opts: { config: ImageConfig; layers: Descriptor[]; parent?: Digest; tags?: string[]; repoDigest?: string; buildKey?: string }): Promise<ImageRecord> {
     const configBytes = Buffer.from(JSON.stringify(opts.config));
     const configInfo = await this.content.writeBlob(configBytes);
     const manifest: Manifest = {
@@ -58,6 +58,18 @@ export class ImageService {
     };
     const manifestInfo = await this.content.writeBlob(Buffer.from(JSON.stringify(manifest)));
     return this.#register(manifestInfo.digest, manifest, opts.config, configInfo.digest, opts);
+  }
+
+  /** Committed layers never change, and a build registers an image per step: measure each once. */
+  readonly #layerSizes = new Map<Digest, number>();
+
+  async #layerSize(chainId: Digest): Promise<number> {
+    let size = this.#layerSizes.get(chainId);
+    if (size === undefined) {
+      size = (await this.snapshotter.usage(chainId)).size;
+      this.#layerSizes.set(chainId, size);
+    }
+    return size;
   }
 
   /** Registers an image whose manifest and config blobs are already stored (load, pull). */
@@ -76,11 +88,11 @@ export class ImageService {
     manifest: Manifest,
     config: ImageConfig,
     id: Digest,
-    opts: { parent?: Digest; tags?: string[]; repoDigest?: string },
+    opts: { parent?: Digest; tags?: string[]; repoDigest?: string; buildKey?: string },
   ): Promise<ImageRecord> {
     await this.unpacker.unpack(manifest.layers, config.rootfs.diff_ids);
     let size = 0;
-    for (const chainId of chainIds(config.rootfs.diff_ids)) size += (await this.snapshotter.usage(chainId)).size;
+    for (const chainId of chainIds(config.rootfs.diff_ids)) size += await this.#layerSize(chainId);
     const existing = this.store.list().find((r) => r.id === id);
     const record: ImageRecord = {
       id,
@@ -88,6 +100,7 @@ export class ImageService {
       size,
       added: existing?.added ?? new Date().toISOString(),
       ...(opts.parent ? { parent: opts.parent } : existing?.parent ? { parent: existing.parent } : {}),
+      ...(opts.buildKey ? { buildKey: opts.buildKey } : existing?.buildKey ? { buildKey: existing.buildKey } : {}),
       ...(existing?.repoDigests || opts.repoDigest
         ? { repoDigests: [...new Set([...(existing?.repoDigests ?? []), ...(opts.repoDigest ? [opts.repoDigest] : [])])] }
         : {}),

@@ -27,6 +27,8 @@ export interface ImageRecord {
   added: string;
   /** Digests the image was pulled or loaded by ("name@sha256:…"). */
   repoDigests?: string[];
+  /** The build cache key of the Dockerfile step that made this image from its parent (src/build/builder/build-cache.ts). */
+  buildKey?: string;
 }
 
 export class ImageStore {

@@ -141,3 +141,28 @@ export function parseGoDurationNanos(input: string): number {
 export function parseGoDuration(s: string): number {
   return parseGoDurationNanos(s) / 1e6;
 }
+
+/** Go's time.Duration String(): "1h2m3.5s", "300ms", "1.5µs", "0s". */
+export function formatGoDuration(nanos: number): string {
+  if (nanos === 0) return '0s';
+  const neg = nanos < 0;
+  let n = Math.abs(Math.trunc(nanos));
+  const sign = neg ? '-' : '';
+  const frac = (value: number, digits: number): string => {
+    const s = String(value).padStart(digits, '0').replace(/0+$/, '');
+    return s === '' ? '' : `.${s}`;
+  };
+  if (n < 1000) return `${sign}${n}ns`;
+  if (n < 1_000_000) return `${sign}${Math.floor(n / 1000)}${frac(n % 1000, 3)}µs`;
+  if (n < 1_000_000_000) return `${sign}${Math.floor(n / 1_000_000)}${frac(n % 1_000_000, 6)}ms`;
+  let out = '';
+  const hours = Math.floor(n / 3_600_000_000_000);
+  n -= hours * 3_600_000_000_000;
+  const minutes = Math.floor(n / 60_000_000_000);
+  n -= minutes * 60_000_000_000;
+  const seconds = `${Math.floor(n / 1_000_000_000)}${frac(n % 1_000_000_000, 9)}s`;
+  if (hours > 0) out = `${hours}h${minutes}m${seconds}`;
+  else if (minutes > 0) out = `${minutes}m${seconds}`;
+  else out = seconds;
+  return sign + out;
+}

@@ -127,7 +127,8 @@ export class TestDaemon {
 
   /** Runs the real docker CLI against this daemon. */
   docker(args: string[], opts: { input?: string; timeoutMs?: number } = {}): RunResult {
-    return run(DOCKER, args, { ...opts, env: { DOCKER_HOST: this.host, DOCKER_CONFIG: path.join(this.dir, 'docker-config') } });
+    // DOCKER_BUILDKIT=0: `docker build` posts to /build (the legacy builder), which is what berthd serves.
+    return run(DOCKER, args, { ...opts, env: { DOCKER_HOST: this.host, DOCKER_CONFIG: path.join(this.dir, 'docker-config'), DOCKER_BUILDKIT: '0' } });
   }
 
   /** Everything the daemon made goes: containers, monitors, mounts, cgroups, files. */

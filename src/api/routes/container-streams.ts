@@ -7,6 +7,7 @@
  */
 import type { Socket } from 'node:net';
 import type { Writable } from 'node:stream';
+import { finished } from 'node:stream/promises';
 import { ConflictError, InvalidArgumentError } from '../../errors.js';
 import { isRunning } from '../../containers/container.js';
 import { followLog, LogWindow, readLog, type LogEntry } from '../../containers/log-reader.js';
@@ -21,8 +22,11 @@ import type { Services } from './services.js';
 function splice(client: HijackedStream, monitor: Socket, withStdin: boolean, settled?: Promise<unknown>): void {
   monitor.pipe(client.output, { end: false });
   // For exec, the client asks for the exit code as soon as the stream ends: record it first.
-  monitor.on('end', () => void (settled ?? Promise.resolve()).finally(() => client.close()));
-  monitor.on('error', () => client.close());
+  // finished() also settles for a monitor connection that ended before we got here (no output).
+  void finished(monitor, { writable: false }).then(
+    () => (settled ?? Promise.resolve()).finally(() => client.close()),
+    () => client.close(),
+  );
   if (withStdin) {
     client.input.on('data', (d: Buffer) => monitor.write(d));
     client.input.on('end', () => monitor.end()); // half-close: the monitor closes stdin (StdinOnce)

@@ -1,4 +1,5 @@
 /** What the route files may use: built once by the composition root (src/daemon/daemon.ts). */
+import type { Builder } from '../../build/builder/builder.js';
 import type { AttachBroker } from '../../containers/attach-broker.js';
 import type { CgroupReader } from '../../containers/cgroup-reader.js';
 import type { ContainerRecord } from '../../containers/container.js';
@@ -28,4 +29,5 @@ export interface Services {
   /** SizeRw (the container's own layer) and SizeRootFs (with the image). */
   sizes(c: ContainerRecord): Promise<{ sizeRw?: number; sizeRootFs?: number }>;
   bootstrapBusybox(tag: string): Promise<ImageRecord>;
+  builder: Builder;
 }

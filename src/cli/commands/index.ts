@@ -34,9 +34,11 @@ import { newTopCommand } from './container/top.js';
 import { newUnpauseCommand } from './container/unpause.js';
 import { newWaitCommand } from './container/wait.js';
 import { newBootstrapCommand } from './image/bootstrap.js';
+import { newBuildCommand } from './image/build.js';
 import { newHistoryCommand } from './image/history.js';
 import { newImportCommand } from './image/import.js';
 import { newImageInspectCommand } from './image/inspect.js';
+import { newLayersCommand } from './image/layers.js';
 import { newLoadCommand } from './image/load.js';
 import { newImageListCommand } from './image/ls.js';
 import { newImagePruneCommand } from './image/prune.js';
@@ -91,9 +93,11 @@ export const GROUPS: Readonly<Record<string, { description: string; verbs: Reado
     description: 'Manage images',
     verbs: {
       bootstrap: { factory: newBootstrapCommand },
+      build: { factory: newBuildCommand },
       history: { factory: newHistoryCommand },
       import: { factory: newImportCommand },
       inspect: { factory: newImageInspectCommand },
+      layers: { factory: newLayersCommand },
       load: { factory: newLoadCommand },
       ls: { factory: newImageListCommand, aliases: ['list'] },
       prune: { factory: newImagePruneCommand },
@@ -137,6 +141,7 @@ export const TOP_LEVEL: Readonly<Record<string, readonly [string, string]>> = {
   top: ['container', 'top'],
   unpause: ['container', 'unpause'],
   wait: ['container', 'wait'],
+  build: ['image', 'build'],
   history: ['image', 'history'],
   images: ['image', 'ls'],
   import: ['image', 'import'],

@@ -1,0 +1,66 @@
+/**
+ * A writable root filesystem for a step that changes files without running
+ * anything (COPY, ADD, WORKDIR): a fresh snapshot on the stage's layers,
+ * overlay-mounted under the build's work directory. After the change its
+ * upper dir is written as the step's layer, then mount and snapshot go.
+ * Keys start with "extract-", so a crash mid-step leaves nothing the startup
+ * sweep does not remove.
+ */
+import { randomBytes } from 'node:crypto';
+import { promises as fs } from 'node:fs';
+import * as path from 'node:path';
+import { chainIds, type Digest } from '../../content/digest.js';
+import { mountAll, unmount } from '../../host/mount.js';
+import { writeLayer, type LayerWriterDeps, type WrittenLayer } from '../../images/layer-writer.js';
+
+export async function withStepRootfs(
+  deps: LayerWriterDeps,
+  workDir: string,
+  diffIds: readonly Digest[],
+  change: (rootfs: string) => Promise<void>,
+): Promise<WrittenLayer | undefined> {
+  const key = `extract-build-${randomBytes(8).toString('hex')}`;
+  const target = path.join(workDir, `mnt-${randomBytes(6).toString('hex')}`);
+  const mounts = await deps.snapshotter.prepare(key, chainIds(diffIds).at(-1));
+  try {
+    await fs.mkdir(target, { recursive: true });
+    await mountAll(mounts, target);
+    try {
+      await change(target);
+    } finally {
+      await unmount(target);
+      await fs.rmdir(target).catch(() => undefined);
+    }
+    return await writeLayer(deps, await deps.snapshotter.upperDir(key), diffIds);
+  } finally {
+    await deps.snapshotter.remove(key).catch(() => undefined);
+  }
+}
+
+/** A read-only view of an image's layers, for COPY --from: mounted for the duration of `use`. */
+export async function withImageView<T>(deps: LayerWriterDeps, workDir: string, diffIds: readonly Digest[], use: (rootfs: string) => Promise<T>): Promise<T> {
+  if (diffIds.length === 0) {
+    const empty = path.join(workDir, `empty-${randomBytes(6).toString('hex')}`);
+    await fs.mkdir(empty, { recursive: true });
+    try {
+      return await use(empty);
+    } finally {
+      await fs.rm(empty, { recursive: true, force: true });
+    }
+  }
+  const key = `extract-view-${randomBytes(8).toString('hex')}`;
+  const target = path.join(workDir, `view-${randomBytes(6).toString('hex')}`);
+  const mounts = await deps.snapshotter.view(key, chainIds(diffIds).at(-1));
+  try {
+    await fs.mkdir(target, { recursive: true });
+    await mountAll(mounts, target);
+    try {
+      return await use(target);
+    } finally {
+      await unmount(target);
+      await fs.rmdir(target).catch(() => undefined);
+    }
+  } finally {
+    await deps.snapshotter.remove(key).catch(() => undefined);
+  }
+}
