@@ -42,6 +42,8 @@ export interface PackOptions {
   exactPaths?: boolean;
   /** Write this owner on every member instead of the file's own (docker/cli's ChownOpts 0:0 for a build context). */
   owner?: { uid: number; gid: number };
+  /** Leave out a member (and what is under it) found while walking; `name` is relative ("etc/hosts"). */
+  skip?: (name: string, st: fs.Stats) => boolean;
 }
 
 const LARGE_FILE = 1 << 20;
@@ -96,7 +98,9 @@ class Packer {
           const host = path.join(item.host, names[i]!);
           const st = fs.lstatSync(host, { throwIfNoEntry: false });
           if (st === undefined) continue; // removed while we walk
-          stack.push({ host, name: item.name === '' ? names[i]! : `${item.name}/${names[i]}`, st, recurse: true });
+          const name = item.name === '' ? names[i]! : `${item.name}/${names[i]}`;
+          if (this.#opts.skip?.(name, st)) continue;
+          stack.push({ host, name, st, recurse: true });
         }
       }
     }

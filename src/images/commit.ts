@@ -114,7 +114,7 @@ async function packLayer(deps: CommitDeps, c: ContainerRecord, pause: boolean, b
   const paused = pause && c.state.status === 'running';
   if (paused) await deps.signals.pause(c.id);
   try {
-    return await writeLayer(deps, await deps.snapshotter.upperDir(c.snapshotKey), baseDiffIds);
+    return await writeLayer(deps, await deps.snapshotter.upperDir(c.snapshotKey), baseDiffIds, { container: true });
   } finally {
     // Docker ignores an unpause failure too: the image is made either way, and the error would hide it.
     if (paused) await deps.signals.unpause(c.id).catch(() => undefined);

@@ -11,7 +11,8 @@
  * the blob back. An empty directory makes no layer.
  */
 import { randomBytes } from 'node:crypto';
-import { promises as fs } from 'node:fs';
+import { lstatSync, promises as fs, readdirSync, type Stats } from 'node:fs';
+import * as path from 'node:path';
 import { PassThrough } from 'node:stream';
 import { extractTar } from '../archive/tar-extract.js';
 import { packDirectory } from '../archive/tar-pack.js';
@@ -38,14 +39,53 @@ export interface WrittenLayer {
   madeSnapshot?: string;
 }
 
-/** Writes `changesDir` as a layer on top of `baseDiffIds`; undefined when it holds no changes. */
-export async function writeLayer(deps: LayerWriterDeps, changesDir: string, baseDiffIds: readonly Digest[]): Promise<WrittenLayer | undefined> {
+const MOUNT_FILES = new Set(['etc/hosts', 'etc/hostname', 'etc/resolv.conf']);
+const MOUNT_DIRS = new Set(['proc', 'sys', 'dev']);
+
+/**
+ * What runc creates in a container's upper dir only so it can mount over it
+ * when the image lacks it: empty /etc/hosts, /etc/hostname, /etc/resolv.conf
+ * (berthd bind-mounts its own) and empty /proc, /sys, /dev. Docker keeps
+ * these in a separate init layer; they never belong in a committed or built
+ * layer. (A RUN cannot have written them: they are mounted over.)
+ */
+export function runtimeMountPoints(upper: string): (name: string, st: Stats) => boolean {
+  return (name, st) => {
+    if (st.isFile()) return st.size === 0 && MOUNT_FILES.has(name);
+    if (st.isDirectory() && MOUNT_DIRS.has(name)) return readdirSync(path.join(upper, name)).length === 0;
+    return false;
+  };
+}
+
+/** Whether the upper dir holds nothing but runtime mount points (and the /etc holding them). */
+function onlyMountPoints(upper: string, skip: (name: string, st: Stats) => boolean): boolean {
+  return readdirSync(upper).every((e) => {
+    const st = lstatSync(path.join(upper, e));
+    if (skip(e, st)) return true;
+    if (e !== 'etc' || !st.isDirectory()) return false;
+    return readdirSync(path.join(upper, 'etc')).every((f) => skip(`etc/${f}`, lstatSync(path.join(upper, 'etc', f))));
+  });
+}
+
+/**
+ * Writes `changesDir` as a layer on top of `baseDiffIds`; undefined when it
+ * holds no changes. `container`: the dir is a container's upper dir, whose
+ * runtime mount points are left out.
+ */
+export async function writeLayer(
+  deps: LayerWriterDeps,
+  changesDir: string,
+  baseDiffIds: readonly Digest[],
+  opts: { container?: boolean } = {},
+): Promise<WrittenLayer | undefined> {
+  const skip = opts.container ? runtimeMountPoints(changesDir) : undefined;
   if ((await fs.readdir(changesDir)).length === 0) return undefined;
+  if (skip && onlyMountPoints(changesDir, skip)) return undefined;
   // "extract-" like the unpacker's keys: an interrupted write leaves the same kind of debris, swept at start.
   const key = `extract-commit-${randomBytes(8).toString('hex')}`;
   await deps.snapshotter.prepare(key, chainIds(baseDiffIds).at(-1));
   try {
-    const source = packDirectory(changesDir, { whiteouts: 'overlay-to-oci' });
+    const source = packDirectory(changesDir, { whiteouts: 'overlay-to-oci', ...(skip ? { skip } : {}) });
     const toStore = new PassThrough({ highWaterMark: TEE_BUFFER });
     const toSnapshot = new PassThrough({ highWaterMark: TEE_BUFFER });
     source.on('error', (err) => {

@@ -14,13 +14,15 @@ const ID12 = /^[0-9a-f]{12}$/;
 
 /**
  * Files the runtime creates as mount targets when the image lacks them
- * (busybox has no /etc/resolv.conf). Berth's commit packs the container's
- * upper dir as it is, so its layer may hold these empty files; Docker keeps
- * them in an init layer below. Not this command's business: it shows what
- * the layer holds, and the test tolerates them.
+ * (busybox has no /etc/resolv.conf). A committed layer must not hold them
+ * (Docker keeps them in an init layer): asserted, then the rest compared.
  */
 const RUNTIME_FILES = new Set(['/etc/resolv.conf', '/etc/hosts', '/etc/hostname', '/.dockerenv']);
-const ours = (lines: string[]): string[] => lines.filter((l) => !RUNTIME_FILES.has(l.slice(2)));
+const ours = (lines: string[]): string[] => {
+  const leaked = lines.filter((l) => RUNTIME_FILES.has(l.slice(2)));
+  assert.deepEqual(leaked, [], 'runtime mount points leaked into the layer');
+  return lines;
+};
 
 describe('berth image layers', () => {
   let d: TestDaemon;
@@ -84,7 +86,10 @@ describe('berth image layers', () => {
       const reports = r.body as LayerReport[];
       assert.deepEqual(reports.map((x) => x.emptyLayer), [false, true, false]);
       const top = reports[2]!;
-      const notRuntime = (paths: string[]): string[] => paths.filter((p) => !RUNTIME_FILES.has(p));
+      const notRuntime = (paths: string[]): string[] => {
+        assert.deepEqual(paths.filter((p) => RUNTIME_FILES.has(p)), [], 'runtime mount points leaked into the layer');
+        return paths;
+      };
       assert.deepEqual([notRuntime(top.added), top.changed, top.deleted], [['/new-file'], ['/etc/passwd'], ['/bin/ls']]);
       assert.match(top.diffId!, /^sha256:[0-9a-f]{64}$/);
       assert.ok(top.size > 0);
