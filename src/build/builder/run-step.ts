@@ -107,7 +107,7 @@ export async function runStep(
     const code = await exited;
     if (code !== 0) throw new RunFailedError(opts.historyText, code);
     const c = deps.containers.store.get(id);
-    const layer = await writeLayer(deps, await deps.snapshotter.upperDir(c.snapshotKey), state.config.rootfs.diff_ids as Digest[]);
+    const layer = await writeLayer(deps, await deps.snapshotter.upperDir(c.snapshotKey), state.config.rootfs.diff_ids as Digest[], { container: true });
     ok = true;
     return layer ? { layer } : {};
   } finally {
