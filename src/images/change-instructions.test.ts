@@ -86,9 +86,10 @@ describe('applyChanges', () => {
     assert.throws(() => applyChanges({}, ['STOPSIGNAL SIGNOPE']), /STOPSIGNAL: invalid signal/);
     assert.throws(() => applyChanges({}, ['USER']), /USER requires exactly one argument/);
     assert.throws(() => applyChanges({}, ['ENV A=1 B']), /ENV: syntax error/);
-    assert.throws(() => applyChanges({}, ['CMD']), /CMD requires at least one argument/);
-    assert.throws(() => applyChanges({}, ['HEALTHCHECK --interval=1us CMD true']), /HEALTHCHECK: --interval cannot be less than 1ms/);
-    assert.throws(() => applyChanges({}, ['HEALTHCHECK --bogus=1 CMD true']), /HEALTHCHECK: unknown flag/);
+    // A bare CMD is Docker's `sh -c ""` (its parser accepts it), not an error.
+    assert.deepEqual(applyChanges({}, ['CMD']).Cmd, ['/bin/sh', '-c', '']);
+    assert.throws(() => applyChanges({}, ['HEALTHCHECK --interval=1us CMD true']), /HEALTHCHECK:? --interval cannot be less than 1ms/);
+    assert.throws(() => applyChanges({}, ['HEALTHCHECK --bogus=1 CMD true']), /HEALTHCHECK:? unknown flag/);
     assert.throws(() => applyChanges({}, ['VOLUME [""]']), /VOLUME specified can not be an empty string/);
     assert.throws(() => applyChanges({}, ['LABEL a="unterminated']), /matching double-quote/);
   });

@@ -158,7 +158,19 @@ export class ImageStore {
     });
   }
 
+  readonly #deleteListeners: Array<(id: Digest) => void> = [];
+
+  /** Called after an image record is deleted (the build cache drops what it kept beside it). */
+  onDelete(listener: (id: Digest) => void): void {
+    this.#deleteListeners.push(listener);
+  }
+
   async delete(id: Digest): Promise<void> {
+    await this.#deleteRecord(id);
+    for (const l of this.#deleteListeners) l(id);
+  }
+
+  async #deleteRecord(id: Digest): Promise<void> {
     await this.#mutex.run(async () => {
       for (const [ref, v] of [...this.#refs]) if (v === id) this.#refs.delete(ref);
       await this.#saveRefs();

@@ -52,8 +52,14 @@ export class BuildCache {
     private readonly dir: string,
   ) {}
 
+  /** Creates the directory, drops inputs whose image is gone, and follows image deletions from now on. */
   async init(): Promise<void> {
     await fs.mkdir(this.dir, { recursive: true });
+    const live = new Set(this.store.list().map((r) => r.id.replace(/^sha256:/, '')));
+    for (const name of await fs.readdir(this.dir)) {
+      if (!live.has(name.replace(/\.json$/, ''))) await fs.rm(path.join(this.dir, name), { force: true });
+    }
+    this.store.onDelete((id) => void this.forget(id).catch(() => undefined));
   }
 
   #candidates(parent: Digest | undefined): ImageRecord[] {

@@ -27,7 +27,8 @@ import { formatReference, isValidTag, parseNormalizedNamed } from '../../referen
 import { DestResolver } from '../../archive/dest-resolver.js';
 import { unmountTree } from '../../host/mount.js';
 import { parseCommandText, parseDockerfile } from '../dockerfile/parser.js';
-import type { Command, CopyCommand, Dockerfile, FromCommand, Stage } from '../dockerfile/types.js';
+import type { Command, CopyCommand, Dockerfile, FromCommand, Stage, WorkdirCommand } from '../dockerfile/types.js';
+import { applyConfigInstruction } from '../../images/config-instructions.js';
 import { BuildArgs } from './build-args.js';
 import { cacheKey, type BuildCache, type CacheProbe, type StepInputs } from './build-cache.js';
 import { receiveContext, type BuildContext } from './build-context.js';
@@ -199,7 +200,7 @@ export class Builder {
       case 'ADD':
         return this.#copy(state, c, step, sc);
       case 'WORKDIR':
-        return this.#workdir(state, c.path, step, sc);
+        return this.#workdir(state, c, step, sc);
       default: {
         if (!isMetadataCommand(c)) throw new InvalidArgumentError(`unknown instruction ${(c as Command).kind}`);
         const comment = applyMetadata(state, c, sc.args, sc.escape);
@@ -302,11 +303,10 @@ export class Builder {
     return { id: record.id, diffIds: [...loaded.config.rootfs.diff_ids] };
   }
 
-  async #workdir(state: StageState, raw: string, step: number, sc: StepContext): Promise<void> {
-    const value = expandWord(raw, expansionEnv(state), sc.escape);
-    const dir = path.posix.resolve(state.config.config?.WorkingDir || '/', value);
-    runConfig(state).WorkingDir = dir;
-    const comment = `WORKDIR ${dir}`;
+  async #workdir(state: StageState, c: WorkdirCommand, step: number, sc: StepContext): Promise<void> {
+    const edit = { config: runConfig(state), cmdSet: state.cmdSet };
+    const comment = applyConfigInstruction(edit, c, expansionEnv(state), sc.escape);
+    const dir = edit.config.WorkingDir!;
     const text = `${shellOf(state).join(' ')} #(nop)  ${comment}`;
     await this.#cachedOr(state, { parent: state.imageId, key: cacheKey(state.imageId, text), inputs: { instruction: comment } }, text, step, sc, () =>
       withStepRootfs(this.d, this.d.workRoot, state.config.rootfs.diff_ids, async (rootfs) => {

@@ -7,9 +7,8 @@
  * image as its parent.
  */
 import type { Digest } from '../../content/digest.js';
-import type { ContainerConfigFields, Descriptor, HistoryEntry, ImageConfig } from '../../images/oci-types.js';
-
-export const DEFAULT_SHELL: readonly string[] = ['/bin/sh', '-c'];
+import { DEFAULT_SHELL } from '../../images/config-instructions.js';
+import type { ContainerConfigFields, Descriptor, ImageConfig } from '../../images/oci-types.js';
 
 export interface StageState {
   /** Index and name of the stage in the Dockerfile. */
@@ -55,24 +54,4 @@ export function argsForRun(state: StageState): Array<[string, string]> {
   return [...state.args]
     .filter((kv): kv is [string, string] => kv[1] !== undefined && !envKeys.has(kv[0]))
     .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-}
-
-/** The config after one more step: a deep copy with the history entry (and layer) added. */
-export function nextConfig(state: StageState, history: HistoryEntry, diffId?: Digest): ImageConfig {
-  const base = structuredClone(state.config);
-  return {
-    ...base,
-    created: history.created,
-    rootfs: { type: 'layers', diff_ids: [...base.rootfs.diff_ids, ...(diffId ? [diffId] : [])] },
-    history: [...(base.history ?? []), history],
-  };
-}
-
-/** Sets or replaces NAME=value in an Env list, keeping its position. */
-export function setEnv(env: readonly string[], key: string, value: string): string[] {
-  const out = [...env];
-  const i = out.findIndex((e) => e === key || e.startsWith(`${key}=`));
-  if (i >= 0) out[i] = `${key}=${value}`;
-  else out.push(`${key}=${value}`);
-  return out;
 }
