@@ -12,6 +12,7 @@ import type { AttachBroker } from '../../containers/attach-broker.js';
 import type { Snapshotter } from '../../snapshots/types.js';
 import { BerthError } from '../../errors.js';
 import { writeLayer, type LayerWriterDeps, type WrittenLayer } from '../../images/layer-writer.js';
+import { readExitFile } from '../../runtime/monitor/exit-status.js';
 import { FrameDecoder } from '../../runtime/monitor/stream-frames.js';
 import type { Digest } from '../../content/digest.js';
 import type { Heredoc, RunCommand } from '../dockerfile/types.js';
@@ -104,9 +105,12 @@ export async function runStep(
     // finished() also settles for a socket that already ended (a step with no output can end
     // before this code runs: the 'end' event would never be seen again).
     await finished(sock, { writable: false }).catch(() => undefined);
-    const code = await exited;
-    if (code !== 0) throw new RunFailedError(opts.historyText, code);
+    // The monitor writes the exit file before it closes attach connections, so the code is
+    // known now; the layer need not wait for berthd's exit path (runc delete, unmount).
     const c = deps.containers.store.get(id);
+    const status = await readExitFile(deps.containers.taskPaths(c).exitFile);
+    const code = status?.exitCode ?? (await exited);
+    if (code !== 0) throw new RunFailedError(opts.historyText, code);
     const layer = await writeLayer(deps, await deps.snapshotter.upperDir(c.snapshotKey), state.config.rootfs.diff_ids as Digest[], { container: true });
     ok = true;
     return layer ? { layer } : {};
