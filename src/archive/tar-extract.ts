@@ -57,6 +57,12 @@ export interface ExtractOptions {
    * non-directory or the reverse is a ConflictError instead (default false).
    */
   noOverwriteDirNonDir?: boolean;
+  /**
+   * Accept a tar that stops right after its last entry's data, without padding or the
+   * end-of-archive blocks, as Go's archive/tar does: docker/cli sends build contexts like
+   * that when -f names a Dockerfile outside the context.
+   */
+  lenientEnd?: boolean;
 }
 
 export interface ExtractStats {
@@ -81,7 +87,7 @@ export async function extractTar(
   const source = await decompressed(input);
   const stats: ExtractStats = { entries: 0, bytes: 0 };
   try {
-    for await (const { entry, body } of readTar(source)) {
+    for await (const { entry, body } of readTar(source, { lenientEnd: opts.lenientEnd === true })) {
       stats.entries++;
       stats.bytes += await extractEntry(entry, body, resolver, writer, opts);
       await writer.flushIfFull();

@@ -51,7 +51,7 @@ const TYPES: Record<string, TarEntryType> = {
  * consumed (or left alone, in which case it is drained) before asking for
  * the next entry; that is what keeps extraction streaming.
  */
-export async function* readTar(input: Readable): AsyncGenerator<{ entry: TarEntry; body: AsyncIterable<Buffer> }> {
+export async function* readTar(input: Readable, opts: { lenientEnd?: boolean } = {}): AsyncGenerator<{ entry: TarEntry; body: AsyncIterable<Buffer> }> {
   // Pre-POSIX (v7) headers have no magic; Go's reader accepts them and the checksum still guards against garbage.
   const parser = tarStream.extract({ allowUnknownFormat: true } as Parameters<typeof tarStream.extract>[0]);
   withBinaryPax(parser);
@@ -81,16 +81,23 @@ export async function* readTar(input: Readable): AsyncGenerator<{ entry: TarEntr
   } else {
     input.pipe(parser as unknown as NodeJS.WritableStream);
   }
+  // Set once an entry's data has been read to its end, until the next entry starts.
+  let betweenEntries = false;
   try {
     for await (const stream of parser) {
+      betweenEntries = false;
       current = stream as unknown as { destroy(err?: Error): void };
       const chunks = stream as unknown as AsyncIterable<Buffer>;
       yield { entry: toEntry(stream.header as RawHeader), body: bodyOf(chunks, () => archiveError(parserError, inputError)) };
       // Whatever the consumer left unread is skipped here.
       for await (const _ of chunks) void _;
+      betweenEntries = true;
     }
   } catch (err) {
-    throw archiveError(parserError ?? err, inputError);
+    const cause = parserError ?? err;
+    const truncatedFooter = opts.lenientEnd && betweenEntries && inputError === undefined && cause instanceof Error && cause.message === 'Unexpected end of data';
+    if (truncatedFooter) return;
+    throw archiveError(cause, inputError);
   } finally {
     if (!parser.destroyed) {
       input.unpipe(parser as unknown as NodeJS.WritableStream);

@@ -33,7 +33,7 @@ export async function receiveContext(input: Readable, workRoot: string, dockerfi
     await removeDirEventually(dir);
   };
   try {
-    await extractTar(await decompressed(input), dir, { whiteouts: 'keep', symlinks: 'reject-parents', sameOwner: true });
+    await extractTar(await decompressed(input), dir, { whiteouts: 'keep', symlinks: 'reject-parents', sameOwner: true, lenientEnd: true });
     const dockerfile = await readDockerfile(dir, dockerfileName);
     return { dir, dockerfile, remove };
   } catch (err) {

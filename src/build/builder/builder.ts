@@ -26,6 +26,7 @@ import type { HistoryEntry, ImageConfig } from '../../images/oci-types.js';
 import { formatReference, isValidTag, parseNormalizedNamed } from '../../reference/reference.js';
 import { DestResolver } from '../../archive/dest-resolver.js';
 import { unmountTree } from '../../host/mount.js';
+import { DockerfileError } from '../dockerfile/dockerfile-error.js';
 import { parseCommandText, parseDockerfile } from '../dockerfile/parser.js';
 import type { Command, CopyCommand, Dockerfile, FromCommand, Stage, WorkdirCommand } from '../dockerfile/types.js';
 import { applyConfigInstruction } from '../../images/config-instructions.js';
@@ -37,6 +38,7 @@ import {
   absoluteDest,
   applyCopy,
   checkCopyFlags,
+  checkSeveralSources,
   download,
   fileDigest,
   parseChmod,
@@ -190,7 +192,16 @@ export class Builder {
     }
   }
 
+  /** Runs one instruction; its errors name the Dockerfile and line (a failing RUN's keep Docker's words). */
   async #dispatch(state: StageState, c: Command, step: number, sc: StepContext): Promise<void> {
+    try {
+      await this.#dispatchUnlocated(state, c, step, sc);
+    } catch (err) {
+      throw located(c, err);
+    }
+  }
+
+  async #dispatchUnlocated(state: StageState, c: Command, step: number, sc: StepContext): Promise<void> {
     switch (c.kind) {
       case 'FROM':
         throw new InvalidArgumentError(`${c.span.file}:${c.span.startLine}: FROM is not allowed here`);
@@ -219,17 +230,12 @@ export class Builder {
     const probe: CacheProbe = { parent: state.imageId, key: cacheKey(state.imageId, text), inputs: { instruction: argv.join(' '), args } };
     await this.#cachedOr(state, probe, text, step, sc, async () => {
       const env = new Map<string, string>([...sc.args.proxyEnv(), ...argsForRun(state)]);
-      try {
-        const r = await runStep(this.d, state, argv, env, sc.progress, {
-          removeOnSuccess: sc.opts.rm,
-          removeOnFailure: sc.opts.forceRm || sc.opts.rm,
-          historyText: argv.join(' '),
-        });
-        return r.layer;
-      } catch (err) {
-        if (err instanceof RunFailedError) throw err;
-        throw new BerthError(`${c.span.file}:${c.span.startLine}: RUN failed: ${(err as Error).message}`, { cause: err });
-      }
+      const r = await runStep(this.d, state, argv, env, sc.progress, {
+        removeOnSuccess: sc.opts.rm,
+        removeOnFailure: sc.opts.forceRm || sc.opts.rm,
+        historyText: argv.join(' '),
+      });
+      return r.layer;
     });
   }
 
@@ -270,7 +276,7 @@ export class Builder {
     const copyInto = async (root: string): Promise<WrittenLayer | undefined> => {
       const all = [...sources, ...(await resolveSources(root, contextSources, c.kind))];
       return withStepRootfs(this.d, this.d.workRoot, state.config.rootfs.diff_ids, (rootfs) =>
-        applyCopy(rootfs, { sources: all, dest, destIsDir: dest.endsWith('/') || all.length > 1, ...(chown ? { chown } : {}), ...(chmod !== undefined ? { chmod } : {}) }, written),
+        applyCopy(rootfs, { sources: all, dest, destIsDir: dest.endsWith('/') || all.length > 1, instruction: c.kind, ...(chown ? { chown } : {}), ...(chmod !== undefined ? { chmod } : {}) }, written),
       );
     };
     let label: string;
@@ -278,6 +284,7 @@ export class Builder {
       label = sourceLabel(sources, cacheKey(undefined, fromImage.id, contextSources));
     } else {
       const resolved = await resolveSources(sc.ctx.dir, contextSources, c.kind);
+      checkSeveralSources({ sources: [...sources, ...resolved], dest, destIsDir: dest.endsWith('/'), instruction: c.kind });
       const hashed = await hashTree(sc.ctx.dir, resolved.map((r) => r.rel));
       for (const [p, d] of hashed.files) files[p] = d;
       label = sourceLabel([...sources, ...resolved], cacheKey(undefined, hashed.digest, Object.values(files).sort()));
@@ -379,6 +386,19 @@ export class Builder {
     Object.assign(state, { imageId: record.id, config, layers });
     sc.progress.stream(` ---> ${shortId(record.id)}\n`);
   }
+}
+
+/**
+ * An instruction's error with its place: "Dockerfile:7: COPY failed: …". A failing RUN keeps
+ * Docker's own words ("The command '…' returned a non-zero code: 3") and errors already located
+ * pass unchanged; the kind (not found, invalid, …) is kept.
+ */
+function located(c: Command, err: unknown): unknown {
+  if (!(err instanceof BerthError) || err instanceof RunFailedError || err instanceof DockerfileError) return err;
+  const where = `${c.span.file}:${c.span.startLine}: `;
+  if (err.message.startsWith(where)) return err;
+  const Kind = err.constructor as new (message: string, options?: { cause?: unknown }) => BerthError;
+  return new Kind(where + err.message, { cause: err });
 }
 
 function emptyConfig(): ImageConfig {

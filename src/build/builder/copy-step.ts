@@ -40,6 +40,8 @@ export interface CopyPlan {
   destIsDir: boolean;
   chown?: string;
   chmod?: number;
+  /** For messages; when absent, ADD is recognised by its context sources (always unpack: true). */
+  instruction?: 'COPY' | 'ADD';
 }
 
 /** Parses --chmod: octal digits only (BuildKit also takes symbolic modes; Docker's legacy builder none). */
@@ -104,11 +106,15 @@ async function isArchive(file: string): Promise<boolean> {
 
 /** Copies the plan into the mounted root. */
 export async function applyCopy(rootfs: string, plan: CopyPlan, names: Map<string, string>): Promise<void> {
+  checkSeveralSources(plan);
   const resolver = new DestResolver(rootfs, 'scoped');
   let own: CopyOwnership = { uid: 0, gid: 0, ...(plan.chmod !== undefined ? { mode: plan.chmod } : {}) };
   if (plan.chown) {
     const u = await resolveUser(rootfs, plan.chown);
-    own = { ...own, uid: u.uid, gid: u.gid };
+    // A uid without a group is also the gid (Docker's documented rule, BuildKit's ByID); a user
+    // name without a group takes its primary gid from /etc/passwd, as resolveUser gives it.
+    const uidOnly = /^\d+$/.test(plan.chown);
+    own = { ...own, uid: u.uid, gid: uidOnly ? u.uid : u.gid };
   }
   const intoDir = plan.destIsDir || isDirIn(resolver, plan.dest);
   for (const src of plan.sources) {
@@ -127,6 +133,16 @@ export async function applyCopy(rootfs: string, plan: CopyPlan, names: Map<strin
     const target = intoDir ? `${plan.dest.replace(/\/+$/, '')}/${base}` : plan.dest;
     await copyTree(src.host, destPath(resolver, target), own);
   }
+}
+
+/**
+ * Several sources (after wildcards are expanded) need a destination written
+ * as a directory: moby refuses `COPY a b /dest` rather than guess.
+ */
+export function checkSeveralSources(plan: CopyPlan): void {
+  if (plan.sources.length <= 1 || plan.dest.endsWith('/')) return;
+  const kind = plan.instruction ?? (plan.sources.some((s) => s.unpack) ? 'ADD' : 'COPY');
+  throw new InvalidArgumentError(`When using ${kind} with more than one source file, the destination must be a directory and end with a /`);
 }
 
 /** Docker's history form of the copied content: "file:<hash>", "dir:<hash>" or "multi:<hash>". */

@@ -4,35 +4,22 @@
  */
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import * as os from 'node:os';
+import { writeFileSync } from 'node:fs';
 import * as path from 'node:path';
+import { BuildContexts, write, type Files } from '../../harness/build-contexts.js';
 import { cliUnderTest, startDaemonWithBusybox, type RunResult, type TestDaemon } from '../../harness/daemon.js';
 
-type Files = Record<string, string>;
 
 for (const which of cliUnderTest) describe(`build (${which} CLI)`, () => {
   let d: TestDaemon;
   let cli: (args: string[], opts?: { input?: string }) => RunResult;
-  const dirs: string[] = [];
+  const contexts = new BuildContexts();
   const ok = (args: string[]) => {
     const r = cli(args);
     assert.equal(r.code, 0, `${args.join(' ')}: ${r.stdout}\n${r.stderr}`);
     return r.stdout;
   };
-  /** A context directory with these files. */
-  const context = (files: Files): string => {
-    const dir = mkdtempSync(path.join(os.tmpdir(), 'bt-ctx-'));
-    dirs.push(dir);
-    write(dir, files);
-    return dir;
-  };
-  const write = (dir: string, files: Files) => {
-    for (const [name, text] of Object.entries(files)) {
-      mkdirSync(path.dirname(path.join(dir, name)), { recursive: true });
-      writeFileSync(path.join(dir, name), text);
-    }
-  };
+  const context = (files: Files): string => contexts.make(files);
   const build = (dir: string, ...args: string[]) => cli(['build', ...args, dir]);
   const imageId = (ref: string) => ok(['image', 'inspect', '-f', '{{.Id}}', ref]).trim();
   const run = (...args: string[]) => ok(['run', '--rm', ...args]);
@@ -43,7 +30,7 @@ for (const which of cliUnderTest) describe(`build (${which} CLI)`, () => {
   });
   after(async () => {
     await d?.cleanup();
-    for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
+    contexts.cleanup();
   });
 
   it('builds every metadata instruction into the image config, and runs it as configured', () => {
