@@ -7,9 +7,10 @@
 #
 #   bash bench/run.sh                      every benchmark
 #   BENCH_ONLY="run-rm exec" bash bench/run.sh
-#                                          some: memory run-rm exec ps run-d-50 commit save-load
-#   BENCH_RUNS=30 BENCH_RUNS_SLOW=5        hyperfine runs (slow: run-d-50, commit, save, load)
+#                                          some: memory run-rm exec ps run-d-50 commit save-load build
+#   BENCH_RUNS=30 BENCH_RUNS_SLOW=5        hyperfine runs (slow: run-d-50, commit, save, load, build-bigctx-*)
 #   BENCH_DOCKERD=0                        no dockerd column even if docker.io is installed
+#   BENCH_BUILD_CTX_MIB=290 BENCH_BUILD_CTX_FILES=20000   the build benchmark's big context (bench/build.sh)
 #   BENCH_BASELINE=/path/to/other/tree     also a berthd built in that tree (its dist/), as column
 #                                          "berthd-baseline": before/after figures of a change
 #   BERTH_TRACE=1                          berthd prints per-step timings to $BENCH_OUT/berthd.log
@@ -23,8 +24,9 @@ source bench/dockerd.sh
 source bench/latency.sh
 source bench/throughput.sh
 source bench/memory.sh
+source bench/build.sh
 
-ONLY=${BENCH_ONLY:-memory run-rm exec ps run-d-50 commit save-load}
+ONLY=${BENCH_ONLY:-memory run-rm exec ps run-d-50 commit save-load build}
 mkdir -p "$OUT"
 : >"$OUT/figures.tsv"
 TMP=$(mktemp -d /tmp/bb-XXXXXX)
@@ -101,6 +103,7 @@ for b in $ONLY; do
     commit) bench_commit ;;
     save-load) bench_save_load ;;
     memory) bench_memory ;;
+    build) bench_build ;;
     *) echo "bench: unknown benchmark $b" >&2; exit 2 ;;
   esac
 done

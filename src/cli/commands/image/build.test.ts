@@ -128,12 +128,15 @@ describe('build output', () => {
     const { out, text } = sink();
     const p = new BuildProgress(out, { quiet: false, now: clock() });
     p.handle({ stream: 'Step 1/1 : RUN exit 3\n ---> Running in ab\n' });
+    p.handle({ stream: 'out 1\nout 2\n' });
     const failed = (m: Parameters<BuildProgress['handle']>[0], status: number, message: string) =>
       assert.throws(() => p.handle(m), (err: unknown) => err instanceof StatusError && err.status === status && err.message === message);
-    failed({ errorDetail: { code: 3, message: "The command '/bin/sh -c exit 3' returned a non-zero code: 3" }, error: 'x' }, 3, "The command '/bin/sh -c exit 3' returned a non-zero code: 3");
-    assert.equal(text(), 'Step 1/1 : RUN exit 3\n ---> Running in ab\n ---> took 2.00s\n');
-    failed({ error: 'dockerfile parse error line 2: unknown instruction: FOO' }, 1, 'dockerfile parse error line 2: unknown instruction: FOO');
-    failed({ errorDetail: { code: 500, message: 'internal' } }, 1, 'internal');
+    // The error names the failing step and repeats its last lines (they may have scrolled away).
+    const where = '\n  at Step 1/1 : RUN exit 3\n  last output:\n    out 1\n    out 2';
+    failed({ errorDetail: { code: 3, message: "The command '/bin/sh -c exit 3' returned a non-zero code: 3" }, error: 'x' }, 3, `The command '/bin/sh -c exit 3' returned a non-zero code: 3${where}`);
+    assert.equal(text(), 'Step 1/1 : RUN exit 3\n ---> Running in ab\nout 1\nout 2\n ---> took 2.00s\n');
+    failed({ error: 'dockerfile parse error line 2: unknown instruction: FOO' }, 1, `dockerfile parse error line 2: unknown instruction: FOO${where}`);
+    failed({ errorDetail: { code: 500, message: 'internal' } }, 1, `internal${where}`);
   });
 
   it('writes nothing in quiet mode, keeping the text for an error report', () => {

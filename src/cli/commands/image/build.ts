@@ -322,6 +322,10 @@ export function formatStepDuration(ms: number): string {
  * error message ends the current step and throws StatusError. In quiet mode
  * nothing is written; the text is kept in `buffered` for an error report.
  */
+/** How much of a failing step's output the error repeats. */
+const TAIL_LINES = 5;
+const TAIL_BYTES = 8192;
+
 export class BuildProgress {
   imageId: string | undefined;
   buffered = '';
@@ -330,6 +334,8 @@ export class BuildProgress {
   readonly #now: () => number;
   #stepStart: number | undefined;
   #atLineStart = true;
+  #stepHeader: string | undefined;
+  #stepOutput = '';
 
   constructor(out: Writable, options: { quiet: boolean; now?: () => number }) {
     this.#out = out;
@@ -342,7 +348,7 @@ export class BuildProgress {
     if (message !== undefined) {
       this.end();
       const code = m.errorDetail?.code;
-      throw new StatusError(code !== undefined && Number.isInteger(code) && code > 0 && code < 256 ? code : 1, message);
+      throw new StatusError(code !== undefined && Number.isInteger(code) && code > 0 && code < 256 ? code : 1, message + this.#failedStep());
     }
     const id = m.aux?.['ID'];
     if (typeof id === 'string') this.imageId = id;
@@ -351,6 +357,14 @@ export class BuildProgress {
       const line = formatJsonMessage(m);
       if (line !== undefined) this.#write(line);
     }
+  }
+
+  /** Which step failed and the last lines it printed, for the error message (the output may have scrolled away). */
+  #failedStep(): string {
+    if (this.#stepHeader === undefined) return '';
+    const tail = this.#stepOutput.split('\n').filter((l) => l !== '' && !STEP_LINE.test(l) && !l.startsWith(' ---> ') && !l.startsWith('Removing intermediate container '));
+    const last = tail.slice(-TAIL_LINES);
+    return `\n  at ${this.#stepHeader}` + (last.length > 0 ? `\n  last output:\n${last.map((l) => `    ${l}`).join('\n')}` : '');
   }
 
   /** The stream ended: time the step still running. */
@@ -373,9 +387,15 @@ export class BuildProgress {
       this.#write(text.slice(from, at));
       from = at;
       this.end();
-      if (isStep) this.#stepStart = this.#now();
+      if (isStep) {
+        this.#stepStart = this.#now();
+        const nl = text.indexOf('\n', at);
+        this.#stepHeader = text.slice(at, nl < 0 ? undefined : nl);
+        this.#stepOutput = '';
+      }
     }
     this.#write(text.slice(from));
+    this.#stepOutput = (this.#stepOutput + text.slice(from)).slice(-TAIL_BYTES);
   }
 
   #write(s: string): void {
