@@ -114,6 +114,38 @@ export async function writeLayer(
   }
 }
 
+/**
+ * Makes an active snapshot (unmounted, whose upper dir holds a step's
+ * changes in overlay form) the new layer itself: its dir is packed once into
+ * the content store and the snapshot is committed under the layer's chain
+ * ID, with no copy of the files. Used by build steps that own their
+ * snapshot (COPY, ADD, WORKDIR); undefined, with the snapshot removed, when
+ * it holds no changes.
+ */
+export async function commitSnapshotAsLayer(deps: LayerWriterDeps, key: string, baseDiffIds: readonly Digest[]): Promise<WrittenLayer | undefined> {
+  const dir = await deps.snapshotter.upperDir(key);
+  if ((await fs.readdir(dir)).length === 0) {
+    await deps.snapshotter.remove(key);
+    return undefined;
+  }
+  try {
+    const info = await deps.content.ingest(packDirectory(dir, { whiteouts: 'overlay-to-oci' }));
+    const chainId = chainIds([...baseDiffIds, info.digest]).at(-1)!;
+    const desc: Descriptor = { mediaType: MediaTypes.ociLayer, digest: info.digest, size: info.size };
+    try {
+      await deps.snapshotter.commit(chainId, key);
+    } catch (err) {
+      if (!(err instanceof AlreadyExistsError)) throw err;
+      await deps.snapshotter.remove(key); // the same layer exists already: keep that one
+      return { desc };
+    }
+    return { desc, madeSnapshot: chainId };
+  } catch (err) {
+    await deps.snapshotter.remove(key).catch(() => undefined);
+    throw err;
+  }
+}
+
 /** Undoes writeLayer when the image that was to use the layer could not be made. */
 export async function discardLayer(deps: LayerWriterDeps, layer: WrittenLayer): Promise<void> {
   if (layer.madeSnapshot) await deps.snapshotter.remove(layer.madeSnapshot).catch(() => undefined);

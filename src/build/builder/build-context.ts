@@ -1,48 +1,150 @@
 /**
  * The build context on the daemon's side: the tar the client posted to
- * `/build` (plain or compressed), unpacked safely into a private directory
- * under the data root, and the Dockerfile read out of it.
+ * `/build` (plain or compressed), unpacked safely into a directory under
+ * the build work root, `.dockerignore` applied, and the Dockerfile read out.
  *
- * Entries that would land outside the directory (`../x`, absolute names,
- * symlinked parents) are refused by the extractor, so a hostile context
- * cannot write anywhere else. The directory is removed when the build ends.
+ * Entries that would land outside the directory (`../x`, symlinked parents)
+ * are refused by the extractor, so a hostile context cannot write anywhere
+ * else.
+ *
+ * Contexts are kept by content: the tar is first saved whole while it is
+ * hashed (one sequential write), and a context with the same bytes as one
+ * already unpacked reuses that directory. A rebuild of an unchanged project
+ * (docker/cli sends the same tar for the same files) then unpacks nothing:
+ * creating tens of thousands of files is the dominant cost of a big
+ * context, far above reading it. The most recent context is kept for the
+ * next build; older ones go when no build uses them.
  */
-import { randomBytes } from 'node:crypto';
-import { promises as fs } from 'node:fs';
+import { createHash, randomBytes } from 'node:crypto';
+import { createReadStream, createWriteStream, promises as fs } from 'node:fs';
 import * as path from 'node:path';
-import type { Readable } from 'node:stream';
+import { Transform, type Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
 import { decompressed } from '../../archive/compression.js';
 import { extractTar } from '../../archive/tar-extract.js';
-import { InvalidArgumentError, isErrno, NotFoundError } from '../../errors.js';
+import { BerthError, InvalidArgumentError, isErrno, NotFoundError } from '../../errors.js';
 import { resolveInRoot } from '../../runtime/user.js';
 import { removeDirEventually } from '../../storage/remove-dir.js';
+import { applyDockerignore } from './context-filter.js';
 
 export interface BuildContext {
-  /** The unpacked context: COPY and ADD sources are resolved inside it. */
+  /** The unpacked context: COPY and ADD sources are resolved inside it. Read-only for the build. */
   dir: string;
+  /** sha256 of the context tar (uncompressed): equal digests, equal contexts. */
+  digest: string;
   /** The Dockerfile's text and the name it was given. */
   dockerfile: { name: string; text: string };
-  remove(): Promise<void>;
+  /** The build is done with it (it may be kept for the next build). */
+  release(): Promise<void>;
 }
 
-/** Unpacks the posted context under `workRoot` and reads the Dockerfile named `dockerfileName`. */
-export async function receiveContext(input: Readable, workRoot: string, dockerfileName: string): Promise<BuildContext> {
-  const dir = path.join(workRoot, `context-${randomBytes(8).toString('hex')}`);
-  await fs.mkdir(dir, { recursive: true, mode: 0o700 });
-  const remove = async (): Promise<void> => {
-    await removeDirEventually(dir);
-  };
-  try {
-    await extractTar(await decompressed(input), dir, { whiteouts: 'keep', symlinks: 'reject-parents', sameOwner: true, lenientEnd: true });
-    const dockerfile = await readDockerfile(dir, dockerfileName);
-    return { dir, dockerfile, remove };
-  } catch (err) {
-    await remove();
-    if (err instanceof Error && !(err instanceof NotFoundError) && err.name === 'Error') {
-      throw new InvalidArgumentError(`failed to read the build context: ${err.message}`, { cause: err });
+export class ContextStore {
+  /** Unpacked contexts by digest and Dockerfile name, oldest first, with how many builds use each. */
+  readonly #contexts = new Map<string, Unpacked>();
+
+  constructor(private readonly root: string) {}
+
+  /** Receives the posted context and reads the Dockerfile named `dockerfileName` from it. */
+  async receive(input: Readable, dockerfileName: string): Promise<BuildContext> {
+    await fs.mkdir(this.root, { recursive: true, mode: 0o700 });
+    const incoming = path.join(this.root, `incoming-${randomBytes(8).toString('hex')}.tar`);
+    let digest: string;
+    let entry: Unpacked;
+    try {
+      const hash = createHash('sha256');
+      const hasher = new Transform({
+        transform(chunk: Buffer, _enc, cb) {
+          hash.update(chunk);
+          cb(null, chunk);
+        },
+      });
+      await pipeline(await decompressed(input), hasher, createWriteStream(incoming, { mode: 0o600 }));
+      digest = hash.digest('hex');
+      entry = await this.#unpack(`${digest}\0${dockerfileName}`, incoming, dockerfileName);
+    } catch (err) {
+      throw contextError(err);
+    } finally {
+      await fs.rm(incoming, { force: true });
     }
-    throw err;
+    const key = `${digest}\0${dockerfileName}`;
+    const release = async () => {
+      entry.users -= 1;
+      await this.#prune(key);
+    };
+    return { dir: entry.dir, digest, dockerfile: entry.dockerfile, release };
   }
+
+  /** Takes the context for a build (synchronously with finding it, so no prune can remove it in between). */
+  #use(key: string): Unpacked {
+    const entry = this.#contexts.get(key)!;
+    entry.users += 1;
+    // Most recently used last.
+    this.#contexts.delete(key);
+    this.#contexts.set(key, entry);
+    return entry;
+  }
+
+  /**
+   * Unpacks, reads the Dockerfile, then applies .dockerignore (which may list the Dockerfile
+   * itself, as docker/cli's hidden `-f` file is: read first, then gone from the context).
+   */
+  async #unpack(key: string, tarFile: string, dockerfileName: string): Promise<Unpacked> {
+    if (this.#contexts.has(key)) {
+      const entry = this.#use(key);
+      await entry.ready;
+      return entry;
+    }
+    const dir = path.join(this.root, `context-${createHash('sha256').update(key).digest('hex').slice(0, 32)}`);
+    const partial = `${dir}.partial-${randomBytes(4).toString('hex')}`;
+    try {
+      // lenientEnd: docker/cli sends a context without its end blocks when -f names a file outside it.
+      await extractTar(createReadStream(tarFile), partial, { whiteouts: 'keep', symlinks: 'reject-parents', sameOwner: true, lenientEnd: true });
+      const dockerfile = await readDockerfile(partial, dockerfileName);
+      await applyDockerignore(partial);
+      if (this.#contexts.has(key)) {
+        const theirs = this.#use(key); // another build unpacked the same context meanwhile
+        await removeDirEventually(partial);
+        await theirs.ready;
+        return theirs;
+      }
+      // Registered before the rename (no await in between), so a concurrent build waits on no race.
+      const ready = fs.rename(partial, dir);
+      this.#contexts.set(key, { dir, dockerfile, users: 0, ready: ready.catch(() => undefined) });
+      const ours = this.#use(key);
+      try {
+        await ready;
+      } catch (err) {
+        this.#contexts.delete(key);
+        throw err;
+      }
+      return ours;
+    } catch (err) {
+      await removeDirEventually(partial);
+      throw err;
+    }
+  }
+
+  /** Keeps the most recent context and those in use; removes the others. */
+  async #prune(keep: string): Promise<void> {
+    for (const [digest, entry] of [...this.#contexts]) {
+      if (digest === keep || entry.users > 0) continue;
+      this.#contexts.delete(digest);
+      await removeDirEventually(entry.dir);
+    }
+  }
+}
+
+interface Unpacked {
+  dir: string;
+  /** Settles once dir is in place (the rename after unpacking). */
+  ready: Promise<unknown>;
+  dockerfile: { name: string; text: string };
+  users: number;
+}
+
+function contextError(err: unknown): unknown {
+  if (err instanceof BerthError || !(err instanceof Error)) return err;
+  return new InvalidArgumentError(`failed to read the build context: ${err.message}`, { cause: err });
 }
 
 /** moby also accepts "dockerfile" when the default name is missing. */

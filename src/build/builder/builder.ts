@@ -32,7 +32,7 @@ import type { Command, CopyCommand, Dockerfile, FromCommand, Stage, WorkdirComma
 import { applyConfigInstruction } from '../../images/config-instructions.js';
 import { BuildArgs } from './build-args.js';
 import { cacheKey, type BuildCache, type CacheProbe, type StepInputs } from './build-cache.js';
-import { receiveContext, type BuildContext } from './build-context.js';
+import { ContextStore, type BuildContext } from './build-context.js';
 import type { BuildOptions } from './build-options.js';
 import {
   absoluteDest,
@@ -53,8 +53,7 @@ import { RunFailedError, runArgv, runHistoryText, runStep, type RunStepDeps } fr
 import { planStages } from './stage-plan.js';
 import { argsForRun, expansionEnv, runConfig, shellOf, type StageState } from './stage-state.js';
 import { withImageView, withStepRootfs } from './step-rootfs.js';
-import { hashTree } from '../context/content-hash.js';
-import { applyDockerignore } from './context-filter.js';
+import { hashTree, type TreeHash } from '../context/content-hash.js';
 
 export interface BuilderDeps extends RunStepDeps {
   images: ImageService;
@@ -78,7 +77,13 @@ interface StepContext {
 }
 
 export class Builder {
-  constructor(private readonly d: BuilderDeps) {}
+  readonly #contexts: ContextStore;
+  /** Content hashes of COPY sources, by context digest and paths: a rebuild from the same context hashes nothing. */
+  readonly #hashes = new Map<string, Promise<TreeHash>>();
+
+  constructor(private readonly d: BuilderDeps) {
+    this.#contexts = new ContextStore(path.join(d.workRoot, 'contexts'));
+  }
 
   /** Removes what an interrupted build left: step mounts first, then contexts and scratch files. */
   async init(): Promise<void> {
@@ -91,11 +96,10 @@ export class Builder {
   async build(input: Readable, opts: BuildOptions, progress: BuildProgress): Promise<Digest> {
     const tags = opts.tags.map(normalizeTag);
     await fs.mkdir(this.d.workRoot, { recursive: true });
-    const ctx = await receiveContext(input, this.d.workRoot, opts.dockerfile);
+    const ctx = await this.#contexts.receive(input, opts.dockerfile);
     const scratch = path.join(this.d.workRoot, `scratch-${randomBytes(6).toString('hex')}`);
     try {
       await fs.mkdir(scratch, { recursive: true });
-      await applyDockerignore(ctx.dir, ctx.dockerfile.name);
       const df = parseDockerfile(ctx.dockerfile.text, ctx.dockerfile.name);
       const plan = planStages(df, opts.target);
       const labels = Object.keys(opts.labels).length > 0;
@@ -116,7 +120,7 @@ export class Builder {
       }
       return last.imageId;
     } finally {
-      await ctx.remove();
+      await ctx.release();
       await fs.rm(scratch, { recursive: true, force: true });
     }
   }
@@ -285,7 +289,7 @@ export class Builder {
     } else {
       const resolved = await resolveSources(sc.ctx.dir, contextSources, c.kind);
       checkSeveralSources({ sources: [...sources, ...resolved], dest, destIsDir: dest.endsWith('/'), instruction: c.kind });
-      const hashed = await hashTree(sc.ctx.dir, resolved.map((r) => r.rel));
+      const hashed = await this.#hashSources(sc.ctx, resolved.map((r) => r.rel));
       for (const [p, d] of hashed.files) files[p] = d;
       label = sourceLabel([...sources, ...resolved], cacheKey(undefined, hashed.digest, Object.values(files).sort()));
     }
@@ -299,6 +303,19 @@ export class Builder {
       if (!fromImage) return copyInto(sc.ctx.dir);
       return withImageView(this.d, this.d.workRoot, fromImage.diffIds, (root) => copyInto(root));
     });
+  }
+
+  #hashSources(ctx: BuildContext, rels: string[]): Promise<TreeHash> {
+    const key = `${ctx.digest}\0${[...rels].sort().join('\0')}`;
+    let hashed = this.#hashes.get(key);
+    if (!hashed) {
+      hashed = hashTree(ctx.dir, rels);
+      hashed.catch(() => this.#hashes.delete(key));
+      this.#hashes.set(key, hashed);
+      // A small memory: the keys of older contexts are dropped first.
+      while (this.#hashes.size > 256) this.#hashes.delete(this.#hashes.keys().next().value!);
+    }
+    return hashed;
   }
 
   async #copyFromImage(from: string, sc: StepContext): Promise<{ id: string; diffIds: Digest[] }> {

@@ -9,7 +9,7 @@ import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { parseDockerignore, PatternMatcher } from '../context/dockerignore.js';
 
-export async function applyDockerignore(dir: string, dockerfileName: string): Promise<void> {
+export async function applyDockerignore(dir: string): Promise<void> {
   let text: string;
   try {
     text = await fs.readFile(path.join(dir, '.dockerignore'), 'utf8');
@@ -19,7 +19,6 @@ export async function applyDockerignore(dir: string, dockerfileName: string): Pr
   const patterns = parseDockerignore(text);
   if (patterns.length === 0) return;
   const matcher = new PatternMatcher(patterns);
-  void dockerfileName; // already read: the Dockerfile may be excluded from the context like any file
   const walk = async (rel: string): Promise<void> => {
     for (const entry of await fs.readdir(path.join(dir, rel), { withFileTypes: true })) {
       const child = rel ? `${rel}/${entry.name}` : entry.name;

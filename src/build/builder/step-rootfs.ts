@@ -1,8 +1,9 @@
 /**
  * A writable root filesystem for a step that changes files without running
  * anything (COPY, ADD, WORKDIR): a fresh snapshot on the stage's layers,
- * overlay-mounted under the build's work directory. After the change its
- * upper dir is written as the step's layer, then mount and snapshot go.
+ * overlay-mounted under the build's work directory. After the change the
+ * unmounted snapshot is committed as the step's layer (its blob packed from
+ * it once), so the copied files are written a single time.
  * Keys start with "extract-", so a crash mid-step leaves nothing the startup
  * sweep does not remove.
  */
@@ -11,7 +12,7 @@ import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { chainIds, type Digest } from '../../content/digest.js';
 import { mountAll, unmount } from '../../host/mount.js';
-import { writeLayer, type LayerWriterDeps, type WrittenLayer } from '../../images/layer-writer.js';
+import { commitSnapshotAsLayer, type LayerWriterDeps, type WrittenLayer } from '../../images/layer-writer.js';
 
 export async function withStepRootfs(
   deps: LayerWriterDeps,
@@ -31,10 +32,12 @@ export async function withStepRootfs(
       await unmount(target);
       await fs.rmdir(target).catch(() => undefined);
     }
-    return await writeLayer(deps, await deps.snapshotter.upperDir(key), diffIds);
-  } finally {
+  } catch (err) {
     await deps.snapshotter.remove(key).catch(() => undefined);
+    throw err;
   }
+  // The step's own snapshot becomes the layer: its files are written once, not copied again.
+  return commitSnapshotAsLayer(deps, key, diffIds);
 }
 
 /** A read-only view of an image's layers, for COPY --from: mounted for the duration of `use`. */
