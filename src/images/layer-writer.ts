@@ -98,16 +98,7 @@ export async function writeLayer(
       deps.content.ingest(toStore),
       extractTar(toSnapshot, await deps.snapshotter.upperDir(key), { whiteouts: 'overlay', symlinks: 'reject-parents' }),
     ]);
-    const chainId = chainIds([...baseDiffIds, info.digest]).at(-1)!;
-    const desc: Descriptor = { mediaType: MediaTypes.ociLayer, digest: info.digest, size: info.size };
-    try {
-      await deps.snapshotter.commit(chainId, key);
-    } catch (err) {
-      if (!(err instanceof AlreadyExistsError)) throw err;
-      await deps.snapshotter.remove(key); // the same layer was committed before: keep that one
-      return { desc };
-    }
-    return { desc, madeSnapshot: chainId };
+    return await commitAsLayer(deps, key, baseDiffIds, info);
   } catch (err) {
     await deps.snapshotter.remove(key).catch(() => undefined);
     throw err;
@@ -130,20 +121,25 @@ export async function commitSnapshotAsLayer(deps: LayerWriterDeps, key: string, 
   }
   try {
     const info = await deps.content.ingest(packDirectory(dir, { whiteouts: 'overlay-to-oci' }));
-    const chainId = chainIds([...baseDiffIds, info.digest]).at(-1)!;
-    const desc: Descriptor = { mediaType: MediaTypes.ociLayer, digest: info.digest, size: info.size };
-    try {
-      await deps.snapshotter.commit(chainId, key);
-    } catch (err) {
-      if (!(err instanceof AlreadyExistsError)) throw err;
-      await deps.snapshotter.remove(key); // the same layer exists already: keep that one
-      return { desc };
-    }
-    return { desc, madeSnapshot: chainId };
+    return await commitAsLayer(deps, key, baseDiffIds, info);
   } catch (err) {
     await deps.snapshotter.remove(key).catch(() => undefined);
     throw err;
   }
+}
+
+/** Commits the snapshot holding a layer's files under the layer's chain ID (or keeps an identical one made before). */
+async function commitAsLayer(deps: LayerWriterDeps, key: string, baseDiffIds: readonly Digest[], blob: { digest: Digest; size: number }): Promise<WrittenLayer> {
+  const chainId = chainIds([...baseDiffIds, blob.digest]).at(-1)!;
+  const desc: Descriptor = { mediaType: MediaTypes.ociLayer, digest: blob.digest, size: blob.size };
+  try {
+    await deps.snapshotter.commit(chainId, key);
+  } catch (err) {
+    if (!(err instanceof AlreadyExistsError)) throw err;
+    await deps.snapshotter.remove(key); // the same layer was committed before: keep that one
+    return { desc };
+  }
+  return { desc, madeSnapshot: chainId };
 }
 
 /** Undoes writeLayer when the image that was to use the layer could not be made. */

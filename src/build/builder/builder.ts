@@ -26,6 +26,7 @@ import type { HistoryEntry, ImageConfig } from '../../images/oci-types.js';
 import { formatReference, isValidTag, parseNormalizedNamed } from '../../reference/reference.js';
 import { DestResolver } from '../../archive/dest-resolver.js';
 import { unmountTree } from '../../host/mount.js';
+import { startTrace } from '../../storage/trace.js';
 import { DockerfileError } from '../dockerfile/dockerfile-error.js';
 import { parseCommandText, parseDockerfile } from '../dockerfile/parser.js';
 import type { Command, CopyCommand, Dockerfile, FromCommand, Stage, WorkdirCommand } from '../dockerfile/types.js';
@@ -96,7 +97,9 @@ export class Builder {
   async build(input: Readable, opts: BuildOptions, progress: BuildProgress): Promise<Digest> {
     const tags = opts.tags.map(normalizeTag);
     await fs.mkdir(this.d.workRoot, { recursive: true });
+    const trace = startTrace('build');
     const ctx = await this.#contexts.receive(input, opts.dockerfile);
+    trace.step('context');
     const scratch = path.join(this.d.workRoot, `scratch-${randomBytes(6).toString('hex')}`);
     try {
       await fs.mkdir(scratch, { recursive: true });
@@ -113,6 +116,8 @@ export class Builder {
       if (!last.imageId) throw new InvalidArgumentError('No image was generated. Is your Dockerfile empty?');
       const unused = sc.args.unused();
       if (unused.length > 0) progress.stream(`[Warning] One or more build-args [${unused.join(' ')}] were not consumed\n`);
+      trace.step('steps');
+      trace.end();
       progress.stream(`Successfully built ${shortId(last.imageId)}\n`);
       for (const tag of tags) {
         await this.d.images.tag(last.imageId, tag);
