@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The main job: start berthd on its default socket and data root (unless one
-# already runs there), make the busybox base image, run a container, and say
-# what happened at each step.
+# already runs there), make the busybox base image, build the demo app
+# (examples/demo-app) and run it, run containers, and say what happened at
+# each step.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 SOCK=/run/berth/berth.sock
@@ -20,6 +21,11 @@ berth image bootstrap busybox
 berth images
 echo "==> berth run --rm busybox: a real container (own pid, mount, uts, ipc and net namespaces)"
 berth run --rm --hostname demo busybox sh -c 'echo "hello from $(hostname), I am pid $$"; echo "kernel: $(uname -r)"; ls /'
+echo "==> berth build: a two-stage Dockerfile (examples/demo-app), then the same build again from the cache"
+berth build --build-arg GREETING=hi -t demo-app:1 examples/demo-app
+berth build --build-arg GREETING=hi -t demo-app:1 examples/demo-app | grep -c 'Using cache' | sed 's/$/ steps reused from the cache/'
+berth run --rm demo-app:1
+berth image layers demo-app:1
 echo "==> a detached container, its logs, an exec into it"
 berth rm -f demo-web >/dev/null 2>&1 || true
 berth run -d --name demo-web busybox sh -c 'while true; do echo "tick $(date +%T)"; sleep 1; done'
