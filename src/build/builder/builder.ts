@@ -47,7 +47,7 @@ import {
   sourceLabel,
   type ResolvedSource,
 } from './copy-step.js';
-import { expandHeredoc, expandWord } from './expand.js';
+import { expandHeredoc, expandWord } from '../dockerfile/shell-lex.js';
 import { applyMetadata, isMetadataCommand } from './metadata-steps.js';
 import type { BuildProgress } from './progress.js';
 import { RunFailedError, runArgv, runHistoryText, runStep, type RunStepDeps } from './run-step.js';

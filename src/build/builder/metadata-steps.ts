@@ -7,7 +7,7 @@
 import { applyConfigInstruction, isConfigCommand, type ConfigCommand } from '../../images/config-instructions.js';
 import type { ArgCommand, Command } from '../dockerfile/types.js';
 import type { BuildArgs } from './build-args.js';
-import { expandWord } from './expand.js';
+import { expandWord } from '../dockerfile/shell-lex.js';
 import { expansionEnv, runConfig, type StageState } from './stage-state.js';
 
 export type MetadataCommand = Exclude<ConfigCommand, { kind: 'WORKDIR' }> | ArgCommand;
