@@ -284,8 +284,8 @@ export class Builder {
     const instruction = `${c.kind}${c.from !== undefined ? ` --from=${c.from}` : ''} ${[...c.sources].join(' ')} ${dest}`;
     const copyInto = async (root: string): Promise<WrittenLayer | undefined> => {
       const all = [...sources, ...(await resolveSources(root, contextSources, c.kind))];
-      return withStepRootfs(this.d, this.d.workRoot, state.config.rootfs.diff_ids, (rootfs) =>
-        applyCopy(rootfs, { sources: all, dest, destIsDir: dest.endsWith('/') || all.length > 1, instruction: c.kind, ...(chown ? { chown } : {}), ...(chmod !== undefined ? { chmod } : {}) }, written),
+      return withStepRootfs(this.d, this.d.workRoot, state.config.rootfs.diff_ids, (rootfs, upper) =>
+        applyCopy(rootfs, { sources: all, dest, destIsDir: dest.endsWith('/') || all.length > 1, instruction: c.kind, ...(chown ? { chown } : {}), ...(chmod !== undefined ? { chmod } : {}) }, written, upper),
       );
     };
     let label: string;

@@ -105,7 +105,8 @@ async function isArchive(file: string): Promise<boolean> {
 }
 
 /** Copies the plan into the mounted root. */
-export async function applyCopy(rootfs: string, plan: CopyPlan, names: Map<string, string>): Promise<void> {
+export async function applyCopy(rootfs: string, plan: CopyPlan, names: Map<string, string>, upper?: string): Promise<void> {
+  const link = upper === undefined ? undefined : { rootfs, upper };
   checkSeveralSources(plan);
   const resolver = new DestResolver(rootfs, 'scoped');
   let own: CopyOwnership = { uid: 0, gid: 0, ...(plan.chmod !== undefined ? { mode: plan.chmod } : {}) };
@@ -120,7 +121,7 @@ export async function applyCopy(rootfs: string, plan: CopyPlan, names: Map<strin
   for (const src of plan.sources) {
     const st = fs.statSync(src.host);
     if (st.isDirectory()) {
-      await copyTree(src.host, destPath(resolver, plan.dest), own);
+      await copyTree(src.host, destPath(resolver, plan.dest), own, link);
       continue;
     }
     if (src.unpack && st.isFile() && (await isArchive(src.host))) {
@@ -131,7 +132,7 @@ export async function applyCopy(rootfs: string, plan: CopyPlan, names: Map<strin
     }
     const base = names.get(src.host) ?? path.posix.basename(src.rel);
     const target = intoDir ? `${plan.dest.replace(/\/+$/, '')}/${base}` : plan.dest;
-    await copyTree(src.host, destPath(resolver, target), own);
+    await copyTree(src.host, destPath(resolver, target), own, link);
   }
 }
 

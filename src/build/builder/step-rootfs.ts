@@ -18,7 +18,7 @@ export async function withStepRootfs(
   deps: LayerWriterDeps,
   workDir: string,
   diffIds: readonly Digest[],
-  change: (rootfs: string) => Promise<void>,
+  change: (rootfs: string, upper: string) => Promise<void>,
 ): Promise<WrittenLayer | undefined> {
   const key = `extract-build-${randomBytes(8).toString('hex')}`;
   const target = path.join(workDir, `mnt-${randomBytes(6).toString('hex')}`);
@@ -27,7 +27,7 @@ export async function withStepRootfs(
     await fs.mkdir(target, { recursive: true });
     await mountAll(mounts, target);
     try {
-      await change(target);
+      await change(target, await deps.snapshotter.upperDir(key));
     } finally {
       await unmount(target);
       await fs.rmdir(target).catch(() => undefined);

@@ -18,16 +18,35 @@ export interface CopyOwnership {
   mode?: number;
 }
 
+/**
+ * Where a file may be hard-linked instead of copied: the overlay mount the
+ * copy goes through and its upper dir. A file the layer would hold exactly as
+ * it is in the build context (same owner, no --chmod) is linked into the
+ * upper dir: no new inode and no data copied — with tens of thousands of
+ * files, creating them is what a COPY costs. The context is never written
+ * after it is unpacked, and layers are read-only (containers copy up), so
+ * the shared inode never changes. Anything else — a name that exists in the
+ * merged view, a parent not yet in the upper dir, another filesystem — is
+ * copied through the mount as usual.
+ */
+export interface LinkTarget {
+  rootfs: string;
+  upper: string;
+  /** Upper-dir paths linked so far: the mount does not know them, so a second source of that name replaces the link here. */
+  linked?: Set<string>;
+}
+
 /** Copies src (a host path) to the host path dest, recursing into directories; returns bytes copied. */
-export async function copyTree(src: string, dest: string, own: CopyOwnership): Promise<number> {
+export async function copyTree(src: string, dest: string, own: CopyOwnership, link?: LinkTarget): Promise<number> {
   const st = fs.lstatSync(src);
   if (st.isDirectory()) {
     let bytes = 0;
     makeDir(dest, st, own);
-    for (const name of fs.readdirSync(src).sort()) bytes += await copyTree(path.join(src, name), path.join(dest, name), own);
+    for (const name of fs.readdirSync(src).sort()) bytes += await copyTree(path.join(src, name), path.join(dest, name), own, link);
     fs.utimesSync(dest, st.atime, st.mtime);
     return bytes;
   }
+  if (link && st.isFile() && own.mode === undefined && st.uid === own.uid && st.gid === own.gid && linkInto(src, dest, link)) return st.size;
   removeNonDir(dest);
   if (st.isSymbolicLink()) {
     fs.symlinkSync(fs.readlinkSync(src), dest);
@@ -40,6 +59,23 @@ export async function copyTree(src: string, dest: string, own: CopyOwnership): P
   fs.chmodSync(dest, own.mode ?? st.mode & 0o7777);
   fs.utimesSync(dest, st.atime, st.mtime);
   return st.size;
+}
+
+function linkInto(src: string, dest: string, link: LinkTarget): boolean {
+  const rel = path.relative(link.rootfs, dest);
+  if (rel === '' || rel.startsWith('..') || path.isAbsolute(rel)) return false;
+  if (!link.linked?.has(path.join(link.upper, rel)) && fs.lstatSync(dest, { throwIfNoEntry: false }) !== undefined) return false; // replaces something: copy
+  const target = path.join(link.upper, rel);
+  if (!fs.lstatSync(path.dirname(target), { throwIfNoEntry: false })?.isDirectory()) return false;
+  link.linked ??= new Set();
+  try {
+    if (link.linked.has(target)) fs.rmSync(target, { force: true });
+    fs.linkSync(src, target);
+    link.linked.add(target);
+    return true;
+  } catch {
+    return false; // EXDEV, EMLINK, …: copy instead
+  }
 }
 
 function makeDir(dest: string, st: fs.Stats, own: CopyOwnership): void {

@@ -114,6 +114,16 @@ for (const which of cliUnderTest) describe(`build (${which} CLI)`, () => {
     assert.equal(run('cache:2', 'cat', '/copy1', '/copy2'), 'one\nTWO\n');
   });
 
+  it('keeps copied files the image\'s own: a container writing to one changes neither the image nor the next build', () => {
+    const dir = context({ Dockerfile: 'FROM busybox\nCOPY data/ /data/\n', 'data/a.txt': 'original\n', 'data/sub/b.txt': 'b\n' });
+    assert.equal(build(dir, '-t', 'own:1').code, 0);
+    assert.equal(run('own:1', 'sh', '-c', 'echo changed >> /data/a.txt; rm /data/sub/b.txt; cat /data/a.txt'), 'original\nchanged\n');
+    assert.equal(run('own:1', 'cat', '/data/a.txt', '/data/sub/b.txt'), 'original\nb\n');
+    const rebuilt = build(dir, '--no-cache', '-t', 'own:2');
+    assert.equal(rebuilt.code, 0, rebuilt.stdout + rebuilt.stderr);
+    assert.equal(run('own:2', 'cat', '/data/a.txt', '/data/sub/b.txt'), 'original\nb\n');
+  });
+
   it('applies .dockerignore, with exceptions', () => {
     const dir = context({
       Dockerfile: 'FROM busybox\nCOPY . /ctx/\n',
