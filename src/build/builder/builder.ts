@@ -49,9 +49,9 @@ import {
 } from './copy-step.js';
 import { expandHeredoc, expandWord } from '../dockerfile/shell-lex.js';
 import { applyMetadata, isMetadataCommand } from './metadata-steps.js';
-import type { BuildProgress } from './progress.js';
+import { OrderedStageOutput, type BuildProgress, type ProgressSink } from './progress.js';
 import { RunFailedError, runArgv, runHistoryText, runStep, type RunStepDeps } from './run-step.js';
-import { planStages } from './stage-plan.js';
+import { planStages, type PlannedStage } from './stage-plan.js';
 import { argsForRun, expansionEnv, runConfig, shellOf, type StageState } from './stage-state.js';
 import { withImageView, withStepRootfs } from './step-rootfs.js';
 import { hashTree, type TreeHash } from '../context/content-hash.js';
@@ -66,7 +66,7 @@ export interface BuilderDeps extends RunStepDeps {
 interface StepContext {
   ctx: BuildContext;
   opts: BuildOptions;
-  progress: BuildProgress;
+  progress: ProgressSink;
   args: BuildArgs;
   escape: string;
   /** Finished stages by index and by name. */
@@ -106,13 +106,14 @@ export class Builder {
       const df = parseDockerfile(ctx.dockerfile.text, ctx.dockerfile.name);
       const plan = planStages(df, opts.target);
       const labels = Object.keys(opts.labels).length > 0;
-      const total = df.metaArgs.length + plan.reduce((n, s) => n + 1 + s.commands.length, 0) + (labels ? 1 : 0);
+      const total = df.metaArgs.length + plan.reduce((n, p) => n + 1 + p.stage.commands.length, 0) + (labels ? 1 : 0);
       const sc: StepContext = { ctx, opts, progress, args: new BuildArgs(opts.buildArgs), escape: df.escape, stages: new Map(), step: 0, total, scratch };
       this.#metaArgs(df, sc);
-      let last: StageState | undefined;
-      for (const stage of plan) last = await this.#stage(stage, sc);
-      if (!last) throw new InvalidArgumentError('the Dockerfile has no build stage');
-      if (labels) await this.#labels(last, sc);
+      const last = await this.#stages(plan, sc);
+      if (labels) {
+        sc.step = total - 1;
+        await this.#labels(last, sc);
+      }
       if (!last.imageId) throw new InvalidArgumentError('No image was generated. Is your Dockerfile empty?');
       const unused = sc.args.unused();
       if (unused.length > 0) progress.stream(`[Warning] One or more build-args [${unused.join(' ')}] were not consumed\n`);
@@ -144,6 +145,44 @@ export class Builder {
         sc.args.declareMeta(a.key, sc.args.resolve(a.key, dflt, false));
       }
     }
+  }
+
+  /**
+   * Builds the planned stages, each as soon as the stages it needs are
+   * built (independent ones at the same time); their progress is printed in
+   * file order with the step numbers a one-by-one build would give. Returns
+   * the target stage. The first failing stage's error is thrown once every
+   * stage has stopped.
+   */
+  async #stages(plan: PlannedStage[], sc: StepContext): Promise<StageState> {
+    const output = new OrderedStageOutput(sc.progress, plan.map((p) => p.stage.index));
+    const running = new Map<number, Promise<StageState>>();
+    let step = sc.step;
+    for (const p of plan) {
+      const own: StepContext = { ...sc, progress: output.sink(p.stage.index), step };
+      step += 1 + p.stage.commands.length;
+      const needs = p.needs.map((n) => running.get(n)!);
+      running.set(
+        p.stage.index,
+        (async () => {
+          try {
+            const settled = await Promise.allSettled(needs);
+            if (settled.some((r) => r.status === 'rejected')) throw new StageNotBuilt();
+            return await this.#stage(p.stage, own);
+          } finally {
+            output.finish(p.stage.index);
+          }
+        })(),
+      );
+    }
+    const results = await Promise.allSettled(running.values());
+    const failure = results.find((r): r is PromiseRejectedResult => r.status === 'rejected' && !(r.reason instanceof StageNotBuilt));
+    if (failure) {
+      output.flushAll();
+      throw failure.reason;
+    }
+    sc.step = step;
+    return running.get(plan.at(-1)!.stage.index)!;
   }
 
   async #stage(stage: Stage, sc: StepContext): Promise<StageState> {
@@ -422,6 +461,9 @@ function located(c: Command, err: unknown): unknown {
   const Kind = err.constructor as new (message: string, options?: { cause?: unknown }) => BerthError;
   return new Kind(where + err.message, { cause: err });
 }
+
+/** A stage that did not run because a stage it needs failed (that failure is the one reported). */
+class StageNotBuilt extends Error {}
 
 function emptyConfig(): ImageConfig {
   return { architecture: 'amd64', os: 'linux', config: {}, rootfs: { type: 'layers', diff_ids: [] }, history: [] };

@@ -16,7 +16,7 @@ import { readExitFile } from '../../runtime/monitor/exit-status.js';
 import { FrameDecoder } from '../../runtime/monitor/stream-frames.js';
 import type { Digest } from '../../content/digest.js';
 import type { Heredoc, RunCommand } from '../dockerfile/types.js';
-import type { BuildProgress } from './progress.js';
+import type { ProgressSink } from './progress.js';
 import { argsForRun, shellOf, type StageState } from './stage-state.js';
 
 export interface RunStepDeps extends LayerWriterDeps {
@@ -71,7 +71,7 @@ export async function runStep(
   state: StageState,
   argv: string[],
   extraEnv: ReadonlyMap<string, string>,
-  progress: BuildProgress,
+  progress: ProgressSink,
   opts: { removeOnSuccess: boolean; removeOnFailure: boolean; historyText: string },
 ): Promise<RunStepResult> {
   if (!state.imageId) throw new BerthError('RUN needs a base image with a shell: FROM scratch has none'); // moby: no such file

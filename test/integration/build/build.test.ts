@@ -161,6 +161,30 @@ for (const which of cliUnderTest) describe(`build (${which} CLI)`, () => {
     assert.equal(run('multi:builder', 'cat', '/build/builder-only'), 'scratch\n');
   });
 
+  it('builds independent stages at the same time, printing their steps in file order', () => {
+    const dir = context({
+      Dockerfile: [
+        'FROM busybox AS one',
+        // /proc/uptime is the host's (not namespaced): a clock both stages share.
+        'RUN cut -d" " -f1 /proc/uptime > /start; sleep 1; cut -d" " -f1 /proc/uptime > /end',
+        'FROM busybox AS two',
+        'RUN cut -d" " -f1 /proc/uptime > /start; sleep 1; cut -d" " -f1 /proc/uptime > /end',
+        'FROM busybox',
+        'COPY --from=one /start /one.start',
+        'COPY --from=one /end /one.end',
+        'COPY --from=two /start /two.start',
+        'COPY --from=two /end /two.end',
+      ].join('\n'),
+    });
+    const out = build(dir, '-t', 'parallel:1');
+    assert.equal(out.code, 0, out.stdout + out.stderr);
+    const numbers = [...out.stdout.matchAll(/^Step (\d+)\/9 : /gm)].map((m) => Number(m[1]));
+    assert.deepEqual(numbers, [1, 2, 3, 4, 5, 6, 7, 8, 9], 'steps print in order, once each');
+    assert.ok(out.stdout.indexOf('AS one') < out.stdout.indexOf('AS two'));
+    const [s1, e1, s2, e2] = run('parallel:1', 'cat', '/one.start', '/one.end', '/two.start', '/two.end').trim().split('\n').map(Number);
+    assert.ok(s1! < e2! && s2! < e1!, `the two RUNs overlapped in time: one ${s1}–${e1}, two ${s2}–${e2}`);
+  });
+
   it('runs ONBUILD triggers in the child build', () => {
     const base = context({ Dockerfile: 'FROM busybox\nONBUILD COPY marker /marker\nONBUILD RUN echo triggered >> /marker\n' });
     assert.equal(build(base, '-t', 'onbuild-base:1').code, 0);
