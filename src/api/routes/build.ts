@@ -6,7 +6,7 @@
  * exit code as its code), as moby does.
  */
 import { BerthError } from '../../errors.js';
-import { parseBuildQuery } from '../../build/builder/build-options.js';
+import { parseBuildQuery } from '../types/build-query.js';
 import { BuildProgress } from '../../build/builder/progress.js';
 import { RunFailedError } from '../../build/builder/run-step.js';
 import type { Router } from '../router.js';
