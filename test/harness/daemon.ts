@@ -89,12 +89,17 @@ export class TestDaemon {
     await exited;
   }
 
-  /** Calls the API directly; the body is parsed as JSON when it is JSON. */
+  /**
+   * Calls the API directly. A Buffer body is sent as is (a tar: load, archive, build), anything
+   * else as JSON; the answer's body is parsed as JSON when it is JSON.
+   */
   api(method: string, urlPath: string, body?: unknown): Promise<{ status: number; body: unknown; text: string }> {
     return new Promise((resolve, reject) => {
-      const payload = body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body);
+      const raw = Buffer.isBuffer(body);
+      const payload = body === undefined ? undefined : raw ? (body as Buffer) : typeof body === 'string' ? body : JSON.stringify(body);
+      const type = raw ? 'application/x-tar' : 'application/json';
       const req = request(
-        { socketPath: this.socket, path: urlPath, method, headers: payload ? { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(payload) } : {} },
+        { socketPath: this.socket, path: urlPath, method, headers: payload ? { 'Content-Type': type, 'Content-Length': Buffer.byteLength(payload) } : {} },
         (res) => {
           let text = '';
           res.setEncoding('utf8');

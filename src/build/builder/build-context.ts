@@ -25,6 +25,7 @@ import { extractTar } from '../../archive/tar-extract.js';
 import { BerthError, InvalidArgumentError, isErrno, NotFoundError } from '../../errors.js';
 import { resolveInRoot } from '../../runtime/user.js';
 import { removeDirEventually } from '../../storage/remove-dir.js';
+import { hashTree, type TreeHash } from '../context/content-hash.js';
 import { applyDockerignore } from './context-filter.js';
 
 export interface BuildContext {
@@ -41,6 +42,8 @@ export interface BuildContext {
 export class ContextStore {
   /** Unpacked contexts by digest and Dockerfile name, oldest first, with how many builds use each. */
   readonly #contexts = new Map<string, Unpacked>();
+  /** Content hashes of COPY sources by context digest and paths: a rebuild from the same context hashes nothing. */
+  readonly #hashes = new Map<string, Promise<TreeHash>>();
 
   constructor(private readonly root: string) {}
 
@@ -72,6 +75,20 @@ export class ContextStore {
       await this.#prune(key);
     };
     return { dir: entry.dir, digest, dockerfile: entry.dockerfile, release };
+  }
+
+  /** The content hash of paths in a context (remembered: contexts never change once unpacked). */
+  hash(ctx: BuildContext, rels: readonly string[]): Promise<TreeHash> {
+    const key = `${ctx.digest}\0${[...rels].sort().join('\0')}`;
+    let hashed = this.#hashes.get(key);
+    if (!hashed) {
+      hashed = hashTree(ctx.dir, rels);
+      hashed.catch(() => this.#hashes.delete(key));
+      this.#hashes.set(key, hashed);
+      // A small memory: the keys of older contexts are dropped first.
+      while (this.#hashes.size > 256) this.#hashes.delete(this.#hashes.keys().next().value!);
+    }
+    return hashed;
   }
 
   /** Takes the context for a build (synchronously with finding it, so no prune can remove it in between). */

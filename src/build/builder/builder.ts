@@ -6,7 +6,7 @@
  * stage: FROM (an image, scratch, or an earlier stage; ONBUILD triggers of
  * the base run first) → each instruction, as a step: compute its cache key,
  * reuse the image an earlier build made for it (build-cache.ts) or run it
- * (metadata-steps.ts, run-step.ts, copy-step.ts, WORKDIR here) and make the
+ * (metadata-steps.ts, run-step.ts, copy-instruction.ts, WORKDIR here) and make the
  * step's image → --label on the final image → tag → report.
  *
  * Progress goes out as Docker's legacy builder prints it ("Step 2/5 : RUN
@@ -35,26 +35,14 @@ import { BuildArgs } from './build-args.js';
 import { cacheKey, type BuildCache, type CacheProbe, type StepInputs } from './build-cache.js';
 import { ContextStore, type BuildContext } from './build-context.js';
 import type { BuildOptions } from './build-options.js';
-import {
-  absoluteDest,
-  applyCopy,
-  checkCopyFlags,
-  checkSeveralSources,
-  download,
-  fileDigest,
-  parseChmod,
-  resolveSources,
-  sourceLabel,
-  type ResolvedSource,
-} from './copy-step.js';
-import { expandHeredoc, expandWord } from '../dockerfile/shell-lex.js';
+import { prepareCopy } from './copy-instruction.js';
+import { expandWord } from '../dockerfile/shell-lex.js';
 import { applyMetadata, isMetadataCommand } from './metadata-steps.js';
 import { OrderedStageOutput, type BuildProgress, type ProgressSink } from './progress.js';
 import { RunFailedError, runArgv, runHistoryText, runStep, type RunStepDeps } from './run-step.js';
 import { planStages, type PlannedStage } from './stage-plan.js';
 import { argsForRun, expansionEnv, runConfig, shellOf, type StageState } from './stage-state.js';
-import { withImageView, withStepRootfs } from './step-rootfs.js';
-import { hashTree, type TreeHash } from '../context/content-hash.js';
+import { withStepRootfs } from './step-rootfs.js';
 
 export interface BuilderDeps extends RunStepDeps {
   images: ImageService;
@@ -79,8 +67,6 @@ interface StepContext {
 
 export class Builder {
   readonly #contexts: ContextStore;
-  /** Content hashes of COPY sources, by context digest and paths: a rebuild from the same context hashes nothing. */
-  readonly #hashes = new Map<string, Promise<TreeHash>>();
 
   constructor(private readonly d: BuilderDeps) {
     this.#contexts = new ContextStore(path.join(d.workRoot, 'contexts'));
@@ -288,78 +274,15 @@ export class Builder {
   }
 
   async #copy(state: StageState, c: CopyCommand, step: number, sc: StepContext): Promise<void> {
-    checkCopyFlags(c);
-    const env = expansionEnv(state);
-    const chmod = parseChmod(c.chmod);
-    const chown = c.chown === undefined ? undefined : expandWord(c.chown, env, sc.escape);
-    const dest = absoluteDest(expandWord(c.dest, env, sc.escape), state.config.config?.WorkingDir);
-    const heredocs = new Map(c.heredocs.map((h) => [h.name, h]));
-    const written = new Map<string, string>(); // host path → name in the destination
-    const sources: ResolvedSource[] = [];
-    const contextSources: string[] = [];
-    let fromImage: { id: string; diffIds: Digest[] } | undefined;
-    if (c.from !== undefined) fromImage = await this.#copyFromImage(expandWord(c.from, sc.args.metaEnv(), sc.escape), sc);
-    const files: Record<string, string> = {};
-    for (const raw of c.sources) {
-      const heredoc = heredocs.get(raw.replace(/^<<-?/, '').replace(/^["']|["']$/g, ''));
-      if (heredoc) {
-        const file = path.join(sc.scratch, `heredoc-${randomBytes(6).toString('hex')}`);
-        await fs.writeFile(file, heredoc.expand ? expandHeredoc(heredoc.content, env) : heredoc.content, { mode: 0o644 });
-        sources.push({ host: file, rel: heredoc.name, unpack: false });
-        written.set(file, heredoc.name);
-        files[`<<${heredoc.name}`] = await fileDigest(file);
-        continue;
-      }
-      const src = expandWord(raw, env, sc.escape);
-      if (c.kind === 'ADD' && /^https?:\/\//i.test(src)) {
-        const got = await download(src, sc.scratch);
-        sources.push(got);
-        written.set(got.host, got.name);
-        files[src] = await fileDigest(got.host);
-        continue;
-      }
-      contextSources.push(src);
-    }
-    const instruction = `${c.kind}${c.from !== undefined ? ` --from=${c.from}` : ''} ${[...c.sources].join(' ')} ${dest}`;
-    const copyInto = async (root: string): Promise<WrittenLayer | undefined> => {
-      const all = [...sources, ...(await resolveSources(root, contextSources, c.kind))];
-      return withStepRootfs(this.d, this.d.workRoot, state.config.rootfs.diff_ids, (rootfs, upper) =>
-        applyCopy(rootfs, { sources: all, dest, destIsDir: dest.endsWith('/') || all.length > 1, instruction: c.kind, ...(chown ? { chown } : {}), ...(chmod !== undefined ? { chmod } : {}) }, written, upper),
-      );
-    };
-    let label: string;
-    if (fromImage) {
-      label = sourceLabel(sources, cacheKey(undefined, fromImage.id, contextSources));
-    } else {
-      const resolved = await resolveSources(sc.ctx.dir, contextSources, c.kind);
-      checkSeveralSources({ sources: [...sources, ...resolved], dest, destIsDir: dest.endsWith('/'), instruction: c.kind });
-      const hashed = await this.#hashSources(sc.ctx, resolved.map((r) => r.rel));
-      for (const [p, d] of hashed.files) files[p] = d;
-      label = sourceLabel([...sources, ...resolved], cacheKey(undefined, hashed.digest, Object.values(files).sort()));
-    }
-    const text = `${shellOf(state).join(' ')} #(nop) ${c.kind} ${label} in ${dest} `;
-    const probe: CacheProbe = {
-      parent: state.imageId,
-      key: cacheKey(state.imageId, text, [chown ?? '', c.chmod ?? '']),
-      inputs: { instruction, files },
-    };
-    await this.#cachedOr(state, probe, text, step, sc, async () => {
-      if (!fromImage) return copyInto(sc.ctx.dir);
-      return withImageView(this.d, this.d.workRoot, fromImage.diffIds, (root) => copyInto(root));
+    const from = c.from === undefined ? undefined : await this.#copyFromImage(expandWord(c.from, sc.args.metaEnv(), sc.escape), sc);
+    const prepared = await prepareCopy(this.d, state, c, {
+      ...(from ? { from } : {}),
+      context: sc.ctx,
+      hash: (rels) => this.#contexts.hash(sc.ctx, rels),
+      scratch: sc.scratch,
+      escape: sc.escape,
     });
-  }
-
-  #hashSources(ctx: BuildContext, rels: string[]): Promise<TreeHash> {
-    const key = `${ctx.digest}\0${[...rels].sort().join('\0')}`;
-    let hashed = this.#hashes.get(key);
-    if (!hashed) {
-      hashed = hashTree(ctx.dir, rels);
-      hashed.catch(() => this.#hashes.delete(key));
-      this.#hashes.set(key, hashed);
-      // A small memory: the keys of older contexts are dropped first.
-      while (this.#hashes.size > 256) this.#hashes.delete(this.#hashes.keys().next().value!);
-    }
-    return hashed;
+    await this.#cachedOr(state, prepared.probe, prepared.historyText, step, sc, prepared.make);
   }
 
   async #copyFromImage(from: string, sc: StepContext): Promise<{ id: string; diffIds: Digest[] }> {

@@ -14,6 +14,11 @@ import { chainIds, type Digest } from '../../content/digest.js';
 import { mountAll, unmount } from '../../host/mount.js';
 import { commitSnapshotAsLayer, type LayerWriterDeps, type WrittenLayer } from '../../images/layer-writer.js';
 
+/** The layer writer's stores, and the build work directory mounts go under. */
+export interface StepRootfsDeps extends LayerWriterDeps {
+  workRoot: string;
+}
+
 export async function withStepRootfs(
   deps: LayerWriterDeps,
   workDir: string,

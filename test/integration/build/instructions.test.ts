@@ -11,7 +11,7 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, rmSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
-import { createServer, request, type Server } from 'node:http';
+import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import * as path from 'node:path';
 import { BuildContexts, type Files } from '../../harness/build-contexts.js';
@@ -378,7 +378,7 @@ for (const which of cliUnderTest) describe(`build instructions (${which} CLI)`, 
       ];
       for (const h of hostile) {
         const tar = Buffer.concat([dockerfileEntry, ...h.entries, Buffer.alloc(1024)]);
-        const res = await postRaw(d.socket, `/build?t=${tag}:1`, tar);
+        const res = await d.api('POST', `/build?t=${tag}:1`, tar);
         assert.equal(res.status, 200, `${h.what}: ${res.text}`);
         const messages = res.text.split('\n').filter(Boolean).map((l) => JSON.parse(l) as { stream?: string; errorDetail?: { message: string } });
         const failure = messages.find((m) => m.errorDetail);
@@ -389,7 +389,7 @@ for (const which of cliUnderTest) describe(`build instructions (${which} CLI)`, 
       assert.equal(leaked, '', 'nothing written anywhere for the escaping entries');
       // An absolute name is read as relative to the context, as moby's Unpack does: it lands inside.
       const inside = `inside${process.pid}`;
-      const abs = await postRaw(d.socket, `/build?t=${inside}:1`, Buffer.concat([dockerfileEntry, tarEntry(`/tmp/${inside}`, 'kept inside\n'), Buffer.alloc(1024)]));
+      const abs = await d.api('POST', `/build?t=${inside}:1`, Buffer.concat([dockerfileEntry, tarEntry(`/tmp/${inside}`, 'kept inside\n'), Buffer.alloc(1024)]));
       assert.match(abs.text, /Successfully tagged/, abs.text);
       assert.equal(run(`${inside}:1`, 'cat', `/ctx/tmp/${inside}`), 'kept inside\n');
       assert.ok(!existsSync(`/tmp/${inside}`));
@@ -424,21 +424,4 @@ function tarEntry(name: string, body: string, opts: { type?: string; linkname?: 
   put(sum.toString(8).padStart(6, '0') + '\0 ', 148, 8);
   const pad = Buffer.alloc((512 - (data.length % 512)) % 512);
   return Buffer.concat([h, data, pad]);
-}
-
-/** POSTs a raw body to the daemon's socket and reads the whole answer. */
-function postRaw(socketPath: string, urlPath: string, body: Buffer): Promise<{ status: number; text: string }> {
-  return new Promise((resolve, reject) => {
-    const req = request(
-      { socketPath, path: urlPath, method: 'POST', headers: { 'Content-Type': 'application/x-tar', 'Content-Length': body.length } },
-      (res) => {
-        let text = '';
-        res.setEncoding('utf8');
-        res.on('data', (c: string) => (text += c));
-        res.on('end', () => resolve({ status: res.statusCode ?? 0, text }));
-      },
-    );
-    req.on('error', reject);
-    req.end(body);
-  });
 }

@@ -154,7 +154,7 @@ describe('container files', { skip: !hasDocker && 'needs the docker CLI' }, () =
       { name: 'abs', type: 'symlink', linkname: '/tmp' },
       { name: `abs/${marker}-2`, content: 'pwned' },
     ]);
-    const put = await send(d, 'PUT', '/containers/source/archive?path=/root', tar);
+    const put = await d.api('PUT', '/containers/source/archive?path=/root', tar);
     assert.equal(put.status, 200, put.text);
     assert.equal(existsSync(hostTarget), false, 'wrote through a symlink to the host');
     assert.equal(existsSync(`${hostTarget}-2`), false, 'wrote through an absolute symlink to the host');
@@ -169,25 +169,12 @@ describe('container files', { skip: !hasDocker && 'needs the docker CLI' }, () =
     assert.equal(existsSync(hostTarget), false);
 
     // A ../ entry is refused outright.
-    const climb = await send(d, 'PUT', '/containers/source/archive?path=/root', await makeTar([{ name: `../../../../tmp/${marker}`, content: 'x' }]));
+    const climb = await d.api('PUT', '/containers/source/archive?path=/root', await makeTar([{ name: `../../../../tmp/${marker}`, content: 'x' }]));
     assert.equal(climb.status, 400, climb.text);
     assert.match(climb.text, /escapes/);
     assert.equal(existsSync(hostTarget), false);
   });
 });
-
-function send(d: TestDaemon, method: string, urlPath: string, body: Buffer): Promise<{ status: number; text: string }> {
-  return new Promise((resolve, reject) => {
-    const req = request({ socketPath: d.socket, path: urlPath, method, headers: { 'Content-Type': 'application/x-tar', 'Content-Length': body.length } }, (res) => {
-      let text = '';
-      res.setEncoding('utf8');
-      res.on('data', (c: string) => (text += c));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, text }));
-    });
-    req.on('error', reject);
-    req.end(body);
-  });
-}
 
 function head(d: TestDaemon, urlPath: string): Promise<{ status: number; header?: string }> {
   return new Promise((resolve, reject) => {

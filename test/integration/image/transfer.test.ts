@@ -8,7 +8,6 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { existsSync, promises as fs } from 'node:fs';
-import { request } from 'node:http';
 import * as path from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { listTar, makeTar, collect } from '../../../src/archive/tar-fixtures.js';
@@ -145,7 +144,7 @@ describe('image transfer', { skip: !hasDocker && 'needs the docker CLI' }, () =>
       { name: `${id.slice(7)}.json`, content: config },
       { name: 'manifest.json', content: JSON.stringify([{ Config: `${id.slice(7)}.json`, RepoTags: ['legacy:v1'], Layers: ['l1/layer.tar'] }]) },
     ]);
-    const r1 = await post(d, '/images/load?quiet=1', legacy);
+    const r1 = await d.api('POST', '/images/load?quiet=1', legacy);
     assert.equal(r1.status, 200, r1.text);
     assert.match(r1.text, /\{"stream":"Loaded image: legacy:v1\\n"\}/);
     assert.equal(imageId('legacy:v1'), id);
@@ -157,7 +156,7 @@ describe('image transfer', { skip: !hasDocker && 'needs the docker CLI' }, () =>
       ...ociNames.map((n) => ({ name: n, content: read(n) })),
       { name: 'index.json', content: JSON.stringify({ ...JSON.parse(read('index.json').toString()), manifests: JSON.parse(read('index.json').toString()).manifests.map((m: object) => ({ ...m, annotations: { 'org.opencontainers.image.ref.name': 'oci/only:v2' } })) }) },
     ]);
-    const r2 = await post(d, '/images/load', oci);
+    const r2 = await d.api('POST', '/images/load', oci);
     assert.equal(r2.status, 200, r2.text);
     assert.match(r2.text, /Loaded image: oci\/only:v2/);
     assert.equal(imageId('oci/only:v2'), id);
@@ -172,7 +171,7 @@ describe('image transfer', { skip: !hasDocker && 'needs the docker CLI' }, () =>
       { name: `${id.slice(7)}.json`, content: config },
       { name: 'manifest.json', content: JSON.stringify([{ Config: `${id.slice(7)}.json`, RepoTags: ['legacy:bad'], Layers: ['l1/layer.tar'] }]) },
     ]);
-    const r3 = await post(d, '/images/load', bad);
+    const r3 = await d.api('POST', '/images/load', bad);
     assert.equal(r3.status, 400, r3.text);
     assert.match(r3.text, /invalid archive: layer l1\/layer.tar does not match diff id sha256:[a-f0-9]{64} in the image config/);
     assert.deepEqual(imageIds(), before);
@@ -230,20 +229,4 @@ async function waitFor(cond: () => boolean, ms = 10_000): Promise<void> {
     if (Date.now() > deadline) throw new Error('timed out');
     await new Promise((r) => setTimeout(r, 100));
   }
-}
-
-function post(d: TestDaemon, urlPath: string, body: Buffer): Promise<{ status: number; text: string }> {
-  return new Promise((resolve, reject) => {
-    const req = request(
-      { socketPath: d.socket, path: urlPath, method: 'POST', headers: { 'Content-Type': 'application/x-tar', 'Content-Length': body.length } },
-      (res) => {
-        let text = '';
-        res.setEncoding('utf8');
-        res.on('data', (c: string) => (text += c));
-        res.on('end', () => resolve({ status: res.statusCode ?? 0, text }));
-      },
-    );
-    req.on('error', reject);
-    req.end(body);
-  });
 }
