@@ -8,18 +8,18 @@
  * else.
  *
  * Contexts are kept by content: the tar is first saved whole while it is
- * hashed (one sequential write), and a context with the same bytes as one
- * already unpacked reuses that directory. A rebuild of an unchanged project
+ * hashed (one sequential write; or, when it is byte for byte the previous
+ * context's, not written at all: context-receiver.ts), and a context with
+ * the same bytes as one already unpacked reuses that directory. A rebuild of an unchanged project
  * (docker/cli sends the same tar for the same files) then unpacks nothing:
  * creating tens of thousands of files is the dominant cost of a big
  * context, far above reading it. The most recent context is kept for the
  * next build; older ones go when no build uses them.
  */
 import { createHash, randomBytes } from 'node:crypto';
-import { createReadStream, createWriteStream, promises as fs } from 'node:fs';
+import { createReadStream, promises as fs } from 'node:fs';
 import * as path from 'node:path';
-import { Transform, type Readable } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
+import type { Readable } from 'node:stream';
 import { decompressed } from '../../archive/compression.js';
 import { extractTar } from '../../archive/tar-extract.js';
 import { BerthError, InvalidArgumentError, isErrno, NotFoundError } from '../../errors.js';
@@ -27,6 +27,7 @@ import { resolveInRoot } from '../../runtime/user.js';
 import { removeDirEventually } from '../../storage/remove-dir.js';
 import { hashTree, type TreeHash } from '../context/content-hash.js';
 import { applyDockerignore } from './context-filter.js';
+import { receiveTar, type KeptTar } from './context-receiver.js';
 
 export interface BuildContext {
   /** The unpacked context: COPY and ADD sources are resolved inside it. Read-only for the build. */
@@ -44,6 +45,8 @@ export class ContextStore {
   readonly #contexts = new Map<string, Unpacked>();
   /** Content hashes of COPY sources by context digest and paths: a rebuild from the same context hashes nothing. */
   readonly #hashes = new Map<string, Promise<TreeHash>>();
+  /** The most recently received new context tar, kept for comparing the next one with (context-receiver.ts). */
+  #lastTar: KeptTar | undefined;
 
   constructor(private readonly root: string) {}
 
@@ -53,21 +56,23 @@ export class ContextStore {
     const incoming = path.join(this.root, `incoming-${randomBytes(8).toString('hex')}.tar`);
     let digest: string;
     let entry: Unpacked;
+    const previous = this.#lastTar;
     try {
-      const hash = createHash('sha256');
-      const hasher = new Transform({
-        transform(chunk: Buffer, _enc, cb) {
-          hash.update(chunk);
-          cb(null, chunk);
-        },
-      });
-      await pipeline(await decompressed(input), hasher, createWriteStream(incoming, { mode: 0o600 }));
-      digest = hash.digest('hex');
-      entry = await this.#unpack(`${digest}\0${dockerfileName}`, incoming, dockerfileName);
+      const got = await receiveTar(await decompressed(input), incoming, previous);
+      digest = got.digest;
+      try {
+        entry = await this.#unpack(`${digest}\0${dockerfileName}`, got.same ? previous!.file : incoming, dockerfileName);
+      } catch (err) {
+        if (!got.same) await fs.rm(incoming, { force: true });
+        throw err;
+      }
+      if (!got.same) {
+        // The newest context's tar is what the next one is compared with.
+        this.#lastTar = { file: incoming, digest };
+        if (previous) await fs.rm(previous.file, { force: true });
+      }
     } catch (err) {
       throw contextError(err);
-    } finally {
-      await fs.rm(incoming, { force: true });
     }
     const key = `${digest}\0${dockerfileName}`;
     const release = async () => {

@@ -11,8 +11,9 @@ import { randomBytes } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { chainIds, type Digest } from '../../content/digest.js';
-import { mountAll, unmount } from '../../host/mount.js';
+import { mountAll, unmount, type MountSpec } from '../../host/mount.js';
 import { commitSnapshotAsLayer, type LayerWriterDeps, type WrittenLayer } from '../../images/layer-writer.js';
+import { startTrace } from '../../storage/trace.js';
 
 /** The layer writer's stores, and the build work directory mounts go under. */
 export interface StepRootfsDeps extends LayerWriterDeps {
@@ -27,12 +28,15 @@ export async function withStepRootfs(
 ): Promise<WrittenLayer | undefined> {
   const key = `extract-build-${randomBytes(8).toString('hex')}`;
   const target = path.join(workDir, `mnt-${randomBytes(6).toString('hex')}`);
+  const trace = startTrace(`step-rootfs ${key.slice(-8)}`);
   const mounts = await deps.snapshotter.prepare(key, chainIds(diffIds).at(-1));
   try {
     await fs.mkdir(target, { recursive: true });
-    await mountAll(mounts, target);
+    await mountAll(mounts.map(volatile), target);
+    trace.step('mount');
     try {
       await change(target, await deps.snapshotter.upperDir(key));
+      trace.step('change');
     } finally {
       await unmount(target);
       await fs.rmdir(target).catch(() => undefined);
@@ -42,7 +46,22 @@ export async function withStepRootfs(
     throw err;
   }
   // The step's own snapshot becomes the layer: its files are written once, not copied again.
-  return commitSnapshotAsLayer(deps, key, diffIds);
+  trace.step('unmount');
+  const layer = await commitSnapshotAsLayer(deps, key, diffIds);
+  trace.step('layer');
+  trace.end();
+  return layer;
+}
+
+/**
+ * Overlay's "volatile": its unmount skips the sync of the whole upper
+ * filesystem, which writes back every dirty page on that disk — a received
+ * build context among them — and cost 0.4 s after a 290 MiB COPY. Nothing
+ * is lost by it: the layer's blob is fsynced when it is stored, and a
+ * step's snapshot that a crash interrupts is swept at start.
+ */
+function volatile(m: MountSpec): MountSpec {
+  return m.type === 'overlay' ? { ...m, options: [...m.options, 'volatile'] } : m;
 }
 
 /** A read-only view of an image's layers, for COPY --from: mounted for the duration of `use`. */
