@@ -16,12 +16,15 @@
 import { ContainersApi } from './client/containers.js';
 import { ExecApi } from './client/exec.js';
 import { ImagesApi } from './client/images.js';
+import { NetworksApi } from './client/networks.js';
 import { SystemApi } from './client/system.js';
+import { VolumesApi } from './client/volumes.js';
 import { DEFAULT_HOST, parseDaemonHost, Transport } from './client/transport.js';
 
 export { DaemonError, DaemonUnreachableError, isDaemonError } from './client/daemon-error.js';
 export { DEFAULT_HOST, MAX_API_VERSION, MIN_API_VERSION } from './client/transport.js';
 export type * from './client/types.js';
+export type { Volume, VolumeCreateOptions, VolumeListResponse, VolumePruneResponse } from './client/volumes.js';
 
 export interface ClientOptions {
   /** Skip negotiation and use this API version (like DOCKER_API_VERSION). */
@@ -38,8 +41,10 @@ export class EngineClient {
   readonly host: string;
   readonly containers: ContainersApi;
   readonly images: ImagesApi;
+  readonly networks: NetworksApi;
   readonly exec: ExecApi;
   readonly system: SystemApi;
+  readonly volumes: VolumesApi;
   readonly #transport: Transport;
 
   constructor(host: string = defaultHost(), options: ClientOptions = {}) {
@@ -47,8 +52,10 @@ export class EngineClient {
     this.host = this.#transport.address.url;
     this.containers = new ContainersApi(this.#transport);
     this.images = new ImagesApi(this.#transport);
+    this.networks = new NetworksApi(this.#transport);
     this.exec = new ExecApi(this.#transport);
     this.system = new SystemApi(this.#transport);
+    this.volumes = new VolumesApi(this.#transport);
   }
 
   /** The API version in use (negotiated on first call). */

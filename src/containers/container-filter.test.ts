@@ -24,8 +24,15 @@ function rec(name: string, id: string, created: string, status: ContainerStatus,
 }
 
 // Created within one millisecond: only the nanoseconds order them.
+const withMounts = (r: ContainerRecord): ContainerRecord => ({
+  ...r,
+  mounts: [
+    { type: 'volume', name: 'dbdata', source: '/v/dbdata/_data', destination: '/var/lib/db', driver: 'local', mode: 'z', rw: true, propagation: '' },
+    { type: 'bind', source: '/srv/conf', destination: '/etc/app', mode: '', rw: false, propagation: 'rprivate' },
+  ],
+});
 const ALL = [
-  rec('ok', 'aa11', '2024-01-01T00:00:00.000000100Z', 'exited', 0),
+  withMounts(rec('ok', 'aa11', '2024-01-01T00:00:00.000000100Z', 'exited', 0)),
   rec('three', 'aa22', '2024-01-01T00:00:00.0000002Z', 'exited', 3, {}, 'sha256:child'),
   rec('up', 'bb33', '2024-01-01T00:00:00.00000021Z', 'running', 0, { tier: 'web' }),
   rec('fresh', 'cc44', '2024-01-01T00:00:00.0000003Z', 'created', 0, { tier: 'db' }),
@@ -41,6 +48,11 @@ function names(opts: { all?: boolean; limit?: number; filters?: Record<string, s
 }
 
 describe('container selection (ps)', () => {
+  it('filters by volume name, bind source or mount destination', () => {
+    for (const v of ['dbdata', '/srv/conf', '/var/lib/db', '/etc/app']) assert.deepEqual(names({ all: true, filters: { volume: [v] } }), ['ok'], v);
+    assert.deepEqual(names({ all: true, filters: { volume: ['other'] } }), []);
+  });
+
   it('lists newest first, running only unless -a, a limit or a status filter', () => {
     assert.deepEqual(names({}), ['up']);
     assert.deepEqual(names({ all: true }), ['fresh', 'up', 'three', 'ok']);

@@ -1,6 +1,6 @@
 /**
  * `docker ps` selection: --all, --last/-n, and the filters status, name,
- * id, label, ancestor, exited, before, since — with moby's semantics
+ * id, label, ancestor, exited, before, since, volume — with moby's semantics
  * (daemon/list.go): values of one key are OR'ed, different keys AND'ed,
  * newest first; stopped containers are hidden unless --all, a status filter
  * or a limit asks for them (an exited= filter alone does not).
@@ -80,6 +80,7 @@ export function selectContainers(all: ContainerRecord[], opts: ListOptions): Con
     }
     if (f.has('status') && !f.get('status')!.includes(c.state.status)) return false;
     if (f.has('ancestor') && !ancestors.has(c.imageId)) return false;
+    if (f.has('volume') && !f.get('volume')!.some((v) => usesMount(c, v))) return false;
     return true;
   });
   return opts.limit !== undefined && opts.limit > 0 ? out.slice(0, opts.limit) : out;
@@ -92,6 +93,11 @@ function uniquePrefix(sorted: ContainerRecord[], prefix: string): number {
   if (exact >= 0) return exact;
   const hits = sorted.flatMap((c, i) => (c.id.startsWith(prefix) ? [i] : []));
   return hits.length === 1 ? hits[0]! : -1;
+}
+
+/** volume=X: a mount whose destination is X, or whose volume name (a bind's source) is X. */
+function usesMount(c: ContainerRecord, value: string): boolean {
+  return (c.mounts ?? []).some((m) => m.destination === value || (m.name ? m.name : m.source) === value);
 }
 
 /** filters.Args.MatchKVList: "key" needs the label, "key=value" needs that value. */

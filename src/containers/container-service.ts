@@ -4,7 +4,11 @@
  * exec-service.ts. Every verb runs under the container's own lock, checks
  * its guard in container.ts, and saves the record before it returns.
  *
- * start: mount rootfs → write /etc files → OCI spec → monitor runs
+ * Mounts (volumes, binds, tmpfs) are the ContainerMounts collaborator's
+ * (src/volumes/container-mounts.ts): resolved at create, prepared at start,
+ * released on exit, dropped (and anonymous volumes removed with -v) at rm.
+ *
+ * start: mount rootfs → write /etc files → mounts → OCI spec → monitor runs
  * `runc run --detach` (holding output while attach clients are waiting) →
  * hand waiting attach clients their streams → save running state → watch
  * the monitor for the exit.
@@ -35,6 +39,7 @@ import { RootfsManager } from './rootfs.js';
 import { resourcesOf, specInputFor } from './spec-input.js';
 import type { AttachBroker } from './attach-broker.js';
 import type { CgroupReader } from './cgroup-reader.js';
+import type { ContainerMounts } from '../volumes/container-mounts.js';
 
 export type WaitCondition = 'not-running' | 'next-exit' | 'removed';
 
@@ -45,6 +50,7 @@ export interface ContainerServiceDeps {
   runtime: RuncRuntime;
   attach: AttachBroker;
   cgroups: CgroupReader;
+  mounts: ContainerMounts;
   /** Short per-container runtime dirs live here (unix socket paths are limited to 108 bytes). */
   execRoot: string;
 }
@@ -118,11 +124,24 @@ export class ContainerService {
       hasBeenManuallyStopped: false,
     };
     try {
+      rec.mounts = await this.#d.mounts.create(id, {
+        binds: h.Binds,
+        mounts: h.Mounts,
+        volumesFrom: h.VolumesFrom,
+        configVolumes: Object.keys(resolved.config.Volumes ?? {}),
+        tmpfs: Object.keys(h.Tmpfs ?? {}),
+        ...(h.VolumeDriver ? { volumeDriver: h.VolumeDriver } : {}),
+        lookup: (ref) => {
+          const other = this.#d.store.get(ref);
+          return { id: other.id, mounts: other.mounts ?? [] };
+        },
+      });
       await this.#d.snapshotter.prepare(rec.snapshotKey, this.#d.images.topChainId(imageConfig));
       await this.#d.store.save(rec);
     } catch (err) {
       this.#d.store.releaseName(name, id);
       await this.#d.snapshotter.remove(rec.snapshotKey).catch(() => undefined);
+      if (rec.mounts) await this.#d.mounts.remove(rec, true).catch(() => undefined);
       throw err;
     }
     this.events.emit('event', { type: 'container', action: 'create', id });
@@ -143,7 +162,7 @@ export class ContainerService {
       return await this.#startLocked(c);
     } catch (err) {
       // Docker removes an AutoRemove container whose start failed; `run --rm` waits for that.
-      if (c.hostConfig.AutoRemove) await this.remove(c.id, { force: true }).catch(() => undefined);
+      if (c.hostConfig.AutoRemove) await this.remove(c.id, { force: true, volumes: true }).catch(() => undefined);
       throw err;
     }
   }
@@ -161,7 +180,12 @@ export class ContainerService {
         if (c.config.WorkingDir) await this.rootfs.ensureWorkingDir(rootfs, c.config.WorkingDir);
         trace.step('mount+etc');
         const user = await resolveUser(rootfs, c.config.User ?? '');
-        const spec = buildContainerSpec(specInputFor(c, { rootfs, user, binds: etc, cgroupsPath: this.cgroupsPath(c) }));
+        const mounted = await this.#d.mounts.start(c, rootfs);
+        trace.step('mounts');
+        // A user mount at /etc/hosts (or the other two) replaces the container's own file, as in Docker.
+        const userDests = new Set([...mounted.binds.map((b) => b.destination), ...Object.keys(mounted.tmpfs)]);
+        const binds = [...etc.filter((b) => !userDests.has(b.destination)), ...mounted.binds];
+        const spec = buildContainerSpec(specInputFor(c, { rootfs, user, binds, tmpfs: mounted.tmpfs, cgroupsPath: this.cgroupsPath(c) }));
         const [rows, cols] = c.hostConfig.ConsoleSize ?? [0, 0];
         if (c.config.Tty && rows > 0 && cols > 0) spec.process.consoleSize = { height: rows, width: cols };
         const bundle = path.join(this.#d.store.dir(c.id), 'bundle');
@@ -188,6 +212,7 @@ export class ContainerService {
         trace.end();
       } catch (err) {
         await this.#d.runtime.delete(c.id, true).catch(() => undefined);
+        await this.#d.mounts.stop(c).catch(() => undefined);
         await this.rootfs.unmount(c).catch(() => undefined);
         this.#d.attach.failWaiting(c.id, err);
         const message = err instanceof Error ? err.message : String(err);
@@ -218,7 +243,11 @@ export class ContainerService {
       const trace = startTrace(`exit ${id.slice(0, 12)}`);
       const oomKilled = (await this.#d.cgroups.oomKillCount(this.cgroupsPath(c)).catch(() => 0)) > 0;
       trace.step('oom');
-      await Promise.all([this.#d.runtime.delete(id, true).catch(() => undefined), this.rootfs.unmount(c).catch(() => undefined)]);
+      await Promise.all([
+        this.#d.runtime.delete(id, true).catch(() => undefined),
+        this.rootfs.unmount(c).catch(() => undefined),
+        this.#d.mounts.stop(c).catch(() => undefined),
+      ]);
       trace.step('delete+unmount');
       trace.end();
       c.state = { ...c.state, status: 'exited', pid: 0, monitorPid: 0, exitCode: status.exitCode, finishedAt: status.finishedAt, oomKilled, error };
@@ -227,11 +256,14 @@ export class ContainerService {
       this.events.emit(`exit:${id}`, c.state.exitCode);
       return !!c.hostConfig.AutoRemove;
     });
-    if (autoRemove) await this.remove(id, { force: true }).catch(() => undefined);
+    // As Docker's autoremove: the container's anonymous volumes go with it.
+    if (autoRemove) await this.remove(id, { force: true, volumes: true }).catch(() => undefined);
   }
 
   /** Re-attaches to tasks that kept running while berthd was down (live-restore). */
   async recover(): Promise<void> {
+    // Volume references and activations first: the exits found below release them.
+    await this.#d.mounts.restore(this.#d.store.list().map((c) => ({ id: c.id, mounts: c.mounts ?? [], running: isRunning(c.state) })));
     for (const c of this.#d.store.list()) {
       if (c.state.status === 'removing') {
         await this.remove(c.id, { force: true }).catch(() => undefined);
@@ -287,6 +319,9 @@ export class ContainerService {
       await this.#d.store.delete(c);
       await removeDirEventually(this.taskPaths(c).dir);
       trace.step('record');
+      // The container is gone already: a volume that cannot go now stays dangling (prune takes it).
+      await this.#d.mounts.remove(c, !!opts.volumes).catch(() => undefined);
+      trace.step('volumes');
       trace.end();
     });
     this.events.emit('event', { type: 'container', action: 'destroy', id: c.id });

@@ -16,6 +16,7 @@
 import type { Digest } from '../content/digest.js';
 import { ConflictError } from '../errors.js';
 import type { ContainerConfigWire, HostConfigWire } from '../api/types/container-wire.js';
+import type { MountPoint } from '../volumes/volume.js';
 
 export type { ContainerId } from '../units/ids.js';
 import type { ContainerId } from '../units/ids.js';
@@ -49,6 +50,8 @@ export interface ContainerRecord {
   state: ContainerState;
   /** Snapshot key of the read-write layer. */
   snapshotKey: string;
+  /** Volumes, binds and tmpfs mounts, resolved at create (absent in records older than volumes). */
+  mounts?: MountPoint[];
   restartCount: number;
   /** Set when the user stopped it, so restart policies leave it alone. */
   hasBeenManuallyStopped: boolean;

@@ -26,7 +26,7 @@ export function resourcesOf(h: HostConfigWire): ContainerSpecInput['resources'] 
 
 export function specInputFor(
   c: ContainerRecord,
-  ctx: { rootfs: string; user: ResolvedUser; binds: ContainerSpecInput['binds']; cgroupsPath: string },
+  ctx: { rootfs: string; user: ResolvedUser; binds: ContainerSpecInput['binds']; tmpfs?: Record<string, string>; cgroupsPath: string },
 ): ContainerSpecInput {
   const h = c.hostConfig;
   const env = [...(c.config.Env ?? [])];
@@ -47,7 +47,7 @@ export function specInputFor(
     capAdd: h.CapAdd ?? [],
     capDrop: h.CapDrop ?? [],
     resources: resourcesOf(h),
-    tmpfs: h.Tmpfs ?? {},
+    tmpfs: { ...(h.Tmpfs ?? {}), ...(ctx.tmpfs ?? {}) },
     binds: ctx.binds,
     network: { mode },
     init: !!h.Init,

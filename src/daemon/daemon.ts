@@ -5,7 +5,8 @@
  *   content store ─┐
  *   snapshotter ───┼─▶ layer unpacker ─▶ image service ─┐
  *   image store ───┘                                    ├─▶ container service ─▶ signals, exec
- *   runc runtime + monitor, cgroups, attach broker ─────┘
+ *   runc runtime + monitor, cgroups, attach broker ─────┤
+ *   volume service ─▶ container mounts ─────────────────┘
  *                         all of them ─▶ API routes ─▶ API server (unix socket)
  */
 import { randomBytes } from 'node:crypto';
@@ -21,6 +22,7 @@ import { Builder } from '../build/builder/builder.js';
 import { layerRoutes } from '../api/routes/layers.js';
 import { fileRoutes } from '../api/routes/files.js';
 import { systemRoutes } from '../api/routes/system.js';
+import { volumeRoutes } from '../api/routes/volumes.js';
 import type { Services } from '../api/routes/services.js';
 import { AttachBroker } from '../containers/attach-broker.js';
 import { ContainerService } from '../containers/container-service.js';
@@ -39,6 +41,8 @@ import { LayerUnpacker } from '../images/layer-unpacker.js';
 import { RuncRuntime } from '../runtime/runc-runtime.js';
 import { OverlaySnapshotter } from '../snapshots/overlay-snapshotter.js';
 import { readJsonIfExists, writeJsonAtomic } from '../storage/atomic-write.js';
+import { ContainerMounts } from '../volumes/container-mounts.js';
+import { VolumeService } from '../volumes/volume-service.js';
 import { DataRootLock } from './data-root-lock.js';
 import { sweepStaleSnapshots } from './startup-sweep.js';
 
@@ -84,7 +88,10 @@ export class Daemon {
       const swept = await sweepStaleSnapshots(snapshotter, new Set(store.list().map((c) => c.snapshotKey)));
       if (swept.length) cfg.log(`removed ${swept.length} snapshots left by an interrupted operation`);
       const attach = new AttachBroker();
-      const containers = new ContainerService({ store, images, snapshotter, runtime, attach, cgroups, execRoot: cfg.execRoot });
+      const volumes = new VolumeService(path.join(cfg.dataRoot, 'volumes'));
+      await volumes.init();
+      const mounts = new ContainerMounts(volumes);
+      const containers = new ContainerService({ store, images, snapshotter, runtime, attach, cgroups, mounts, execRoot: cfg.execRoot });
       images.setImageUsers((id) => containers.usersOfImage(id));
       const signals = new ContainerSignals(containers, runtime);
       const exec = new ExecService(containers, runtime, cfg.execRoot);
@@ -123,6 +130,7 @@ export class Daemon {
         },
         bootstrapBusybox: (tag) => bootstrapBusybox(images, content, { tag }),
         builder,
+        volumes,
       };
       const router = new Router();
       systemRoutes(router, services);
@@ -132,6 +140,7 @@ export class Daemon {
       layerRoutes(router, services);
       buildRoutes(router, services);
       fileRoutes(router, services);
+      volumeRoutes(router, services);
       this.#server = new ApiServer(router, cfg.log);
       await this.#server.listen(cfg.socketPath);
     } catch (err) {

@@ -10,6 +10,7 @@ import type { ContentStore } from '../../content/content-store.js';
 import type { ImageRecord } from '../../images/image-store.js';
 import type { ImageService } from '../../images/image-service.js';
 import type { Snapshotter } from '../../snapshots/types.js';
+import type { VolumeService } from '../../volumes/volume-service.js';
 
 export interface Services {
   version: string;
@@ -30,4 +31,5 @@ export interface Services {
   sizes(c: ContainerRecord): Promise<{ sizeRw?: number; sizeRootFs?: number }>;
   bootstrapBusybox(tag: string): Promise<ImageRecord>;
   builder: Builder;
+  volumes: VolumeService;
 }

@@ -5,6 +5,12 @@
 import * as path from 'node:path';
 import { type ContainerRecord, ZERO_TIME } from '../../containers/container.js';
 import { humanDuration } from '../../units/duration.js';
+import { mountPointJson, type MountPointJson } from '../../volumes/volume.js';
+
+/** The container's mounts as Docker lists them (ordered by destination here; Docker's order is a map's). */
+export function mountsJson(c: ContainerRecord): MountPointJson[] {
+  return [...(c.mounts ?? [])].sort((a, b) => (a.destination < b.destination ? -1 : a.destination > b.destination ? 1 : 0)).map(mountPointJson);
+}
 
 export function stateJson(c: ContainerRecord): Record<string, unknown> {
   const s = c.state;
@@ -67,7 +73,7 @@ export function inspectJson(
     },
     GraphDriver: { Name: 'overlay2', Data: { ...extra.layerDirs, MergedDir: extra.rootfs } },
     ...(extra.sizeRw !== undefined ? { SizeRw: extra.sizeRw, SizeRootFs: extra.sizeRootFs ?? 0 } : {}),
-    Mounts: [],
+    Mounts: mountsJson(c),
     Config: { ...c.config, Hostname: c.config.Hostname || c.id.slice(0, 12) },
     NetworkSettings: {
       Bridge: '',
@@ -117,7 +123,7 @@ export function summaryJson(c: ContainerRecord, extra: { sizeRw?: number; sizeRo
     Status: statusText(c),
     HostConfig: { NetworkMode: c.hostConfig.NetworkMode ?? 'bridge' },
     NetworkSettings: { Networks: {} },
-    Mounts: [],
+    Mounts: mountsJson(c),
     ...(extra.sizeRw !== undefined ? { SizeRw: extra.sizeRw, SizeRootFs: extra.sizeRootFs ?? 0 } : {}),
   };
 }

@@ -74,9 +74,29 @@ export interface HostConfigWire {
   Dns?: string[] | null;
   ExtraHosts?: string[] | null;
   SecurityOpt?: string[] | null;
-  Mounts?: unknown[];
+  Mounts?: MountWire[] | null;
+  VolumesFrom?: string[] | null;
+  /** Only "" or "local": Berth has no volume plugins. */
+  VolumeDriver?: string;
   /** [height, width] of the client's terminal, so a tty starts at the right size (API 1.42+). */
   ConsoleSize?: [number, number] | null;
+}
+
+/** One HostConfig.Mounts entry (api/types/mount.Mount). */
+export interface MountWire {
+  Type?: string;
+  Source?: string;
+  Target?: string;
+  ReadOnly?: boolean;
+  Consistency?: string;
+  BindOptions?: { Propagation?: string; NonRecursive?: boolean; CreateMountpoint?: boolean } | null;
+  VolumeOptions?: {
+    NoCopy?: boolean;
+    Labels?: Record<string, string> | null;
+    DriverConfig?: { Name?: string; Options?: Record<string, string> | null } | null;
+    Subpath?: string;
+  } | null;
+  TmpfsOptions?: { SizeBytes?: number; Mode?: number; Options?: string[][] | null } | null;
 }
 
 export interface CreateContainerBody extends ContainerConfigWire {

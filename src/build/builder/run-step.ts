@@ -116,7 +116,7 @@ export async function runStep(
     return layer ? { layer } : {};
   } finally {
     if (ok ? opts.removeOnSuccess : opts.removeOnFailure) {
-      await deps.containers.remove(id, { force: true }).catch(() => undefined);
+      await deps.containers.remove(id, { force: true, volumes: true }).catch(() => undefined);
       progress.stream(`Removing intermediate container ${id.slice(0, 12)}\n`);
     }
   }

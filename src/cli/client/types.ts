@@ -56,9 +56,24 @@ export interface ContainerConfig {
   StopTimeout?: number;
 }
 
+/** One HostConfig.Mounts entry (--mount). */
+export interface Mount {
+  Type: string;
+  Source?: string;
+  Target: string;
+  ReadOnly?: boolean;
+  Consistency?: string;
+  BindOptions?: { Propagation?: string; NonRecursive?: boolean; CreateMountpoint?: boolean };
+  VolumeOptions?: { NoCopy?: boolean; Labels?: Record<string, string>; DriverConfig?: { Name?: string; Options?: Record<string, string> }; Subpath?: string };
+  TmpfsOptions?: { SizeBytes?: number; Mode?: number };
+}
+
 /** HostConfig: the host-dependent part of a container. */
 export interface HostConfig {
   Binds?: string[];
+  Mounts?: Mount[];
+  VolumesFrom?: string[];
+  VolumeDriver?: string;
   NetworkMode?: string;
   PortBindings?: PortMap;
   RestartPolicy?: RestartPolicy;
@@ -102,6 +117,9 @@ export interface MountPoint {
   Source?: string;
   Destination?: string;
   Driver?: string;
+  Mode?: string;
+  RW?: boolean;
+  Propagation?: string;
 }
 
 /** One row of GET /containers/json. */

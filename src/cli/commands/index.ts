@@ -46,10 +46,22 @@ import { newPullCommand } from './image/pull.js';
 import { newImageRmCommand } from './image/rm.js';
 import { newSaveCommand } from './image/save.js';
 import { newTagCommand } from './image/tag.js';
+import { newNetworkConnectCommand } from './network/connect.js';
+import { newNetworkCreateCommand } from './network/create.js';
+import { newNetworkDisconnectCommand } from './network/disconnect.js';
+import { newNetworkInspectCommand } from './network/inspect.js';
+import { newNetworkListCommand } from './network/ls.js';
+import { newNetworkPruneCommand } from './network/prune.js';
+import { newNetworkRmCommand } from './network/rm.js';
 import { newInfoCommand } from './system/info.js';
 import { newSystemInspectCommand } from './system/inspect.js';
 import { newPingCommand } from './system/ping.js';
 import { newVersionCommand, cliVersion } from './system/version.js';
+import { newVolumeCreateCommand } from './volume/create.js';
+import { newVolumeInspectCommand } from './volume/inspect.js';
+import { newVolumeListCommand } from './volume/ls.js';
+import { newVolumePruneCommand } from './volume/prune.js';
+import { newVolumeRmCommand } from './volume/rm.js';
 
 type Factory = (cli: BerthCli) => BerthCommand;
 
@@ -105,6 +117,28 @@ export const GROUPS: Readonly<Record<string, { description: string; verbs: Reado
       rm: { factory: newImageRmCommand, aliases: ['remove'] },
       save: { factory: newSaveCommand },
       tag: { factory: newTagCommand },
+    },
+  },
+  volume: {
+    description: 'Manage volumes',
+    verbs: {
+      create: { factory: newVolumeCreateCommand },
+      inspect: { factory: newVolumeInspectCommand },
+      ls: { factory: newVolumeListCommand, aliases: ['list'] },
+      prune: { factory: newVolumePruneCommand },
+      rm: { factory: newVolumeRmCommand, aliases: ['remove'] },
+    },
+  },
+  network: {
+    description: 'Manage networks',
+    verbs: {
+      connect: { factory: newNetworkConnectCommand },
+      create: { factory: newNetworkCreateCommand },
+      disconnect: { factory: newNetworkDisconnectCommand },
+      inspect: { factory: newNetworkInspectCommand },
+      ls: { factory: newNetworkListCommand, aliases: ['list'] },
+      prune: { factory: newNetworkPruneCommand },
+      rm: { factory: newNetworkRmCommand, aliases: ['remove'] },
     },
   },
   system: {

@@ -125,7 +125,7 @@ export function tmpfsMount(destination: string, data: string): OciMount {
 
 const PROPAGATIONS = new Set(['private', 'rprivate', 'shared', 'rshared', 'slave', 'rslave']);
 
-/** A bind mount: recursive, "ro" when read-only, rprivate unless another propagation is asked for. */
+/** A bind mount: recursive (unless nonRecursive), "ro" when read-only, rprivate unless another propagation is asked for. */
 export function bindMount(b: BindInput): OciMount {
   validateMountDestination('bind', b.destination);
   const propagation = b.propagation || 'rprivate';
@@ -133,7 +133,7 @@ export function bindMount(b: BindInput): OciMount {
     throw new InvalidArgumentError(`invalid mount config for type "bind": invalid propagation mode: ${propagation}`);
   }
   // runc 1.1 has no recursive read-only ("rro"); Docker falls back to "ro" then too.
-  const options = ['rbind', ...(b.readonly ? ['ro'] : []), propagation];
+  const options = [b.nonRecursive ? 'bind' : 'rbind', ...(b.readonly ? ['ro'] : []), propagation];
   return { destination: b.destination, type: 'bind', source: b.source, options };
 }
 

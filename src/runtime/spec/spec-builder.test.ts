@@ -168,6 +168,11 @@ describe('buildContainerSpec options', () => {
     assert.equal(mount(s, '/dev/shm')!.type, 'bind');
   });
 
+  it('makes a non-recursive bind a plain "bind" (--mount bind-nonrecursive)', () => {
+    const s = build({ binds: [{ source: '/h', destination: '/h', readonly: true, nonRecursive: true }] });
+    assert.deepEqual(mount(s, '/h')!.options, ['bind', 'ro', 'rprivate']);
+  });
+
   it('drops every default under /dev when /dev itself is bind-mounted', () => {
     const s = build({ binds: [{ source: '/dev', destination: '/dev', readonly: false }] });
     assert.deepEqual(s.mounts.map((m) => m.destination), ['/proc', '/sys', '/sys/fs/cgroup', '/dev']);

@@ -51,7 +51,7 @@ export interface ContainerSpecInput {
   resources: ResourcesInput;
   /** Destination → tmpfs options ("rw,noexec,size=64m"). */
   tmpfs: Record<string, string>;
-  /** Bind mounts: /etc/hosts, /etc/resolv.conf, /etc/hostname, volumes. */
+  /** Bind mounts: /etc/hosts, /etc/resolv.conf, /etc/hostname, volumes and -v/--mount binds. */
   binds: BindInput[];
   /** private: a new netns (at netnsPath when the network layer made one). */
   network: { mode: 'none' | 'host' | 'private'; netnsPath?: string };
@@ -101,6 +101,8 @@ export interface BindInput {
   readonly: boolean;
   /** private, rprivate (default), shared, rshared, slave, rslave. */
   propagation?: string;
+  /** "bind" instead of "rbind": mounts beneath the source are not carried along (--mount bind-nonrecursive). */
+  nonRecursive?: boolean;
 }
 
 // ---- OCI runtime spec (config.json) ----

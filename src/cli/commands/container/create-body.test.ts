@@ -146,6 +146,19 @@ describe('run/create flags → POST /containers/create body', () => {
       },
     },
     {
+      name: '--mount, --volumes-from and --volume-driver',
+      argv: ['--mount', 'type=tmpfs,dst=/t,tmpfs-size=1m', '--mount', 'src=data,dst=/d,ro', '--volumes-from', 'store:ro', '--volume-driver', 'local', 'busybox'],
+      expect: ({ body }) => {
+        const h = body.HostConfig;
+        assert.deepEqual(h.Mounts, [
+          { Type: 'tmpfs', Target: '/t', TmpfsOptions: { SizeBytes: 1024 * 1024 } },
+          { Type: 'volume', Source: 'data', Target: '/d', ReadOnly: true },
+        ]);
+        assert.deepEqual(h.VolumesFrom, ['store:ro']);
+        assert.equal(h.VolumeDriver, 'local');
+      },
+    },
+    {
       name: '--rm sets AutoRemove; -a limits the attached streams',
       argv: ['--rm', '-a', 'stderr', 'busybox'],
       expect: ({ body }) => {
@@ -191,6 +204,11 @@ describe('run/create flag and config errors', () => {
 
   it('rejects an unknown flag before the image', async () => {
     await assert.rejects(parseRun(['--bogus', 'busybox']), { message: 'unknown flag: --bogus' });
+  });
+
+  it('rejects a bad --mount as a flag error', async () => {
+    await assert.rejects(parseRun(['--mount', 'type=bind,src=/a', 'busybox']), (err: unknown) =>
+      err instanceof FlagError && err.message === 'invalid argument "type=bind,src=/a" for "--mount" flag: target is required');
   });
 
   it('rejects a bad ulimit and a bad cpus value as flag errors', async () => {

@@ -7,9 +7,10 @@
  */
 import { Option } from 'commander';
 import { parseGoDurationNanos } from '../../../units/duration.js';
-import type { Ulimit } from '../../client/types.js';
+import type { Mount, Ulimit } from '../../client/types.js';
 import type { BerthCommand } from '../command.js';
 import { bytesOption, cpusOption, intOption, invalidValue, listOption } from '../flags.js';
+import { parseMountFlag } from './mount-flag.js';
 
 /** Values of the shared run/create flags, as commander names them. */
 export interface CreateFlags {
@@ -43,6 +44,9 @@ export interface CreateFlags {
   publish?: string[];
   expose?: string[];
   volume?: string[];
+  mount?: Mount[];
+  volumesFrom?: string[];
+  volumeDriver?: string;
   restart?: string;
   rm?: boolean;
   healthCmd?: string;
@@ -85,6 +89,19 @@ function ulimitOption(): Option {
     try {
       const u = parseUlimit(v);
       return [...(prev ?? []).filter((p) => p.Name !== u.Name), u];
+    } catch (err) {
+      throw invalidValue(option, v, (err as Error).message);
+    }
+  });
+  return option;
+}
+
+/** --mount, repeatable; each value parsed as docker/cli's MountOpt (a relative "./src" against the working directory). */
+function mountOption(): Option {
+  const option = new Option('--mount <mount>', 'Attach a filesystem mount to the container');
+  option.argParser((v: string, prev: Mount[] | undefined) => {
+    try {
+      return [...(prev ?? []), parseMountFlag(v, process.cwd())];
     } catch (err) {
       throw invalidValue(option, v, (err as Error).message);
     }
@@ -139,6 +156,9 @@ export function addCreateFlags(cmd: BerthCommand): BerthCommand {
     .addOption(listOption('-p, --publish <list>', "Publish a container's port(s) to the host"))
     .addOption(listOption('--expose <list>', 'Expose a port or a range of ports'))
     .addOption(listOption('-v, --volume <list>', 'Bind mount a volume'))
+    .addOption(mountOption())
+    .addOption(listOption('--volumes-from <list>', 'Mount volumes from the specified container(s)'))
+    .option('--volume-driver <string>', 'Optional volume driver for the container')
     .option('--restart <string>', 'Restart policy to apply when a container exits', 'no')
     .option('--rm', 'Automatically remove the container and its associated anonymous volumes when it exits')
     .option('--health-cmd <string>', 'Command to run to check health')
