@@ -15,6 +15,14 @@ Options:
       --data-root string   root of persistent state (default "/var/lib/berth")
       --exec-root string   root of runtime state (default "/run/berth")
       --runtime string     OCI runtime binary (default "runc")
+      --bip string         the default bridge network's gateway address and subnet (default "172.17.0.1/16")
+      --default-address-pool base=CIDR,size=N
+                           subnets for user-defined networks (repeatable; default Docker's pools)
+      --dns string         upstream DNS server for containers (repeatable; default the host's resolv.conf)
+      --network-prefix string
+                           names of host-wide network objects: the default bridge <prefix>0 and
+                           iptables chains <PREFIX>-… (default "berth"; several daemons on one host
+                           each need their own)
   -h, --help               print usage
 `;
 
@@ -31,6 +39,10 @@ async function main(): Promise<void> {
       'data-root': { type: 'string', default: '/var/lib/berth' },
       'exec-root': { type: 'string', default: '/run/berth' },
       runtime: { type: 'string', default: 'runc' },
+      bip: { type: 'string', default: '172.17.0.1/16' },
+      'default-address-pool': { type: 'string', multiple: true, default: [] },
+      dns: { type: 'string', multiple: true, default: [] },
+      'network-prefix': { type: 'string', default: 'berth' },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -45,6 +57,12 @@ async function main(): Promise<void> {
     execRoot: values['exec-root']!,
     runcPath: runtime.includes('/') ? runtime : await which(runtime),
     version: '0.1.0',
+    network: {
+      bip: values.bip!,
+      pools: values['default-address-pool']!.map(parsePool),
+      dns: values.dns!,
+      prefix: checkPrefix(values['network-prefix']!),
+    },
     log: (msg) => process.stderr.write(`berthd: ${msg}\n`),
   });
   const { mkdir } = await import('node:fs/promises');
@@ -66,6 +84,20 @@ async function main(): Promise<void> {
   process.on('unhandledRejection', (err) => process.stderr.write(`berthd: unhandled rejection: ${(err as Error)?.stack ?? String(err)}\n`));
   process.on('SIGTERM', () => shutdown('SIGTERM'));
   process.on('SIGINT', () => shutdown('SIGINT'));
+}
+
+/** Docker's --default-address-pool value: "base=10.10.0.0/16,size=24". */
+function parsePool(v: string): { base: string; size: number } {
+  const kv = Object.fromEntries(v.split(',').map((p) => p.split('=', 2) as [string, string]));
+  const size = Number(kv.size);
+  if (!kv.base || !Number.isInteger(size) || size < 1 || size > 30) throw new Error(`invalid --default-address-pool ${JSON.stringify(v)}: base=CIDR,size=N expected`);
+  return { base: kv.base, size };
+}
+
+/** Bridge names are at most 15 characters and chain names 28: the prefix is short and plain. */
+function checkPrefix(p: string): string {
+  if (!/^[a-z][a-z0-9]{0,9}$/.test(p)) throw new Error(`invalid --network-prefix ${JSON.stringify(p)}: 1 to 10 lower-case letters and digits, starting with a letter`);
+  return p;
 }
 
 async function which(name: string): Promise<string> {

@@ -40,6 +40,7 @@ import { resourcesOf, specInputFor } from './spec-input.js';
 import type { AttachBroker } from './attach-broker.js';
 import type { CgroupReader } from './cgroup-reader.js';
 import type { ContainerMounts } from '../volumes/container-mounts.js';
+import type { ContainerNet, ContainerNetworks, EndpointConfigWire } from '../network/container-network.js';
 
 export type WaitCondition = 'not-running' | 'next-exit' | 'removed';
 
@@ -51,6 +52,7 @@ export interface ContainerServiceDeps {
   attach: AttachBroker;
   cgroups: CgroupReader;
   mounts: ContainerMounts;
+  networks: ContainerNetworks;
   /** Short per-container runtime dirs live here (unix socket paths are limited to 108 bytes). */
   execRoot: string;
 }
@@ -103,6 +105,8 @@ export class ContainerService {
       ...(h.ShmSize ? { shmSize: h.ShmSize } : {}),
       ...(h.OomScoreAdj ? { oomScoreAdj: h.OomScoreAdj } : {}),
     });
+    // Networks checked before anything is made: an unknown one fails the create (Docker: 404 at create).
+    const networks = this.#d.networks.wishes(h.NetworkMode ?? 'bridge', body.NetworkingConfig?.EndpointsConfig ?? undefined);
     const id = newContainerId();
     // As Docker's newContainer: the host's name with host networking, else the short ID.
     if (!resolved.config.Hostname) resolved.config.Hostname = h.NetworkMode === 'host' ? hostname() : id.slice(0, 12);
@@ -122,6 +126,7 @@ export class ContainerService {
       snapshotKey: `container-${id}`,
       restartCount: 0,
       hasBeenManuallyStopped: false,
+      networks,
     };
     try {
       rec.mounts = await this.#d.mounts.create(id, {
@@ -173,10 +178,10 @@ export class ContainerService {
       const paths = this.taskPaths(c);
       const trace = startTrace(`start ${c.id.slice(0, 12)}`);
       try {
-        const [rootfs, etc] = await Promise.all([
-          this.rootfs.mount(c),
-          this.rootfs.writeEtcFiles(c, c.hostConfig.NetworkMode === 'host'),
-        ]);
+        const [rootfs, net] = await Promise.all([this.rootfs.mount(c), this.#d.networks.setUp(this.netView(c))]);
+        if (net.attachment) c.netAttachment = net.attachment;
+        trace.step('mount+net');
+        const etc = await this.rootfs.writeEtcFiles(c, { host: c.hostConfig.NetworkMode === 'host', ...this.#d.networks.etc(this.netView(c)) });
         if (c.config.WorkingDir) await this.rootfs.ensureWorkingDir(rootfs, c.config.WorkingDir);
         trace.step('mount+etc');
         const user = await resolveUser(rootfs, c.config.User ?? '');
@@ -185,7 +190,7 @@ export class ContainerService {
         // A user mount at /etc/hosts (or the other two) replaces the container's own file, as in Docker.
         const userDests = new Set([...mounted.binds.map((b) => b.destination), ...Object.keys(mounted.tmpfs)]);
         const binds = [...etc.filter((b) => !userDests.has(b.destination)), ...mounted.binds];
-        const spec = buildContainerSpec(specInputFor(c, { rootfs, user, binds, tmpfs: mounted.tmpfs, cgroupsPath: this.cgroupsPath(c) }));
+        const spec = buildContainerSpec(specInputFor(c, { rootfs, user, binds, tmpfs: mounted.tmpfs, cgroupsPath: this.cgroupsPath(c), network: net.spec }));
         const [rows, cols] = c.hostConfig.ConsoleSize ?? [0, 0];
         if (c.config.Tty && rows > 0 && cols > 0) spec.process.consoleSize = { height: rows, width: cols };
         const bundle = path.join(this.#d.store.dir(c.id), 'bundle');
@@ -213,6 +218,8 @@ export class ContainerService {
       } catch (err) {
         await this.#d.runtime.delete(c.id, true).catch(() => undefined);
         await this.#d.mounts.stop(c).catch(() => undefined);
+        await this.#d.networks.tearDown(this.netView(c)).catch(() => undefined);
+        delete c.netAttachment;
         await this.rootfs.unmount(c).catch(() => undefined);
         this.#d.attach.failWaiting(c.id, err);
         const message = err instanceof Error ? err.message : String(err);
@@ -247,7 +254,9 @@ export class ContainerService {
         this.#d.runtime.delete(id, true).catch(() => undefined),
         this.rootfs.unmount(c).catch(() => undefined),
         this.#d.mounts.stop(c).catch(() => undefined),
+        this.#d.networks.tearDown(this.netView(c)).catch(() => undefined),
       ]);
+      delete c.netAttachment;
       trace.step('delete+unmount');
       trace.end();
       c.state = { ...c.state, status: 'exited', pid: 0, monitorPid: 0, exitCode: status.exitCode, finishedAt: status.finishedAt, oomKilled, error };
@@ -264,6 +273,10 @@ export class ContainerService {
   async recover(): Promise<void> {
     // Volume references and activations first: the exits found below release them.
     await this.#d.mounts.restore(this.#d.store.list().map((c) => ({ id: c.id, mounts: c.mounts ?? [], running: isRunning(c.state) })));
+    // Addresses, names and host ports of containers that kept running: taken back before any new start.
+    for (const c of this.#d.store.list()) {
+      if (isRunning(c.state)) await this.#d.networks.restore(this.netView(c)).catch(() => undefined);
+    }
     for (const c of this.#d.store.list()) {
       if (c.state.status === 'removing') {
         await this.remove(c.id, { force: true }).catch(() => undefined);
@@ -280,6 +293,49 @@ export class ContainerService {
         await this.#onExit(c.id, c.state.startedAt, { exitCode: 255, signal: 0, finishedAt: nowRfc3339Nano() }, 'container monitor lost');
       }
     }
+  }
+
+  /** The network layer's view of a container; it edits `wishes` and `attachment` in place. */
+  netView(c: ContainerRecord): ContainerNet {
+    c.networks ??= {};
+    return {
+      id: c.id,
+      name: c.name,
+      hostname: c.config.Hostname || c.id.slice(0, 12),
+      mode: c.hostConfig.NetworkMode || 'bridge',
+      wishes: c.networks,
+      ...(c.hostConfig.PortBindings ? { portBindings: c.hostConfig.PortBindings } : {}),
+      ...(c.config.ExposedPorts ? { exposed: c.config.ExposedPorts } : {}),
+      publishAll: !!c.hostConfig.PublishAllPorts,
+      get attachment() {
+        return c.netAttachment;
+      },
+      set attachment(a) {
+        c.netAttachment = a;
+      },
+    };
+  }
+
+  /** Inspect's NetworkSettings. */
+  networkSettings(c: ContainerRecord): Record<string, unknown> {
+    return this.#d.networks.settingsJson(this.netView(c));
+  }
+
+  /** `network connect`: live on a running container, remembered on a stopped one. */
+  async connectNetwork(idOrName: string, network: string, cfg: EndpointConfigWire): Promise<void> {
+    const c = this.#d.store.get(idOrName);
+    await this.locks.run(c.id, async () => {
+      await this.#d.networks.connect(this.netView(c), isRunning(c.state), network, cfg);
+      await this.#d.store.save(c);
+    });
+  }
+
+  async disconnectNetwork(idOrName: string, network: string): Promise<void> {
+    const c = this.#d.store.get(idOrName);
+    await this.locks.run(c.id, async () => {
+      await this.#d.networks.disconnect(this.netView(c), network);
+      await this.#d.store.save(c);
+    });
   }
 
   async wait(idOrName: string, condition: WaitCondition = 'not-running'): Promise<number> {

@@ -16,6 +16,8 @@
 import type { Digest } from '../content/digest.js';
 import { ConflictError } from '../errors.js';
 import type { ContainerConfigWire, HostConfigWire } from '../api/types/container-wire.js';
+import type { NetworkAttachment } from '../network/container-network.js';
+import type { EndpointWish } from '../network/network-record.js';
 import type { MountPoint } from '../volumes/volume.js';
 
 export type { ContainerId } from '../units/ids.js';
@@ -53,6 +55,10 @@ export interface ContainerRecord {
   /** Volumes, binds and tmpfs mounts, resolved at create (absent in records older than volumes). */
   mounts?: MountPoint[];
   restartCount: number;
+  /** The networks it is to be on, by name, with its aliases and requested address there (create, connect). */
+  networks?: Record<string, EndpointWish>;
+  /** Its netns, endpoints and published ports while it runs (container-network.ts). */
+  netAttachment?: NetworkAttachment;
   /** Set when the user stopped it, so restart policies leave it alone. */
   hasBeenManuallyStopped: boolean;
 }

@@ -9,7 +9,6 @@ import type { ContainerConfigFields } from '../images/oci-types.js';
 import type { ContainerConfigWire, CreateContainerBody, HostConfigWire } from '../api/types/container-wire.js';
 
 const NAME_RE = /^\/?[a-zA-Z0-9][a-zA-Z0-9_.-]+$/;
-const NETWORK_MODES = new Set(['', 'default', 'bridge', 'none', 'host']);
 
 export interface ResolvedCreate {
   config: ContainerConfigWire;
@@ -120,11 +119,9 @@ export function resolveCreate(body: CreateContainerBody, image: ContainerConfigF
 }
 
 function validateHostConfig(h: HostConfigWire): void {
-  const mode = h.NetworkMode ?? '';
-  if (!NETWORK_MODES.has(mode) && !mode.startsWith('container:')) {
-    throw new InvalidArgumentError(`network ${mode} not found`);
-  }
-  if (h.NetworkMode === undefined || h.NetworkMode === 'default') h.NetworkMode = 'bridge';
+  // Which networks exist is the network layer's to say (ContainerNetworks.wishes, at create).
+  if (h.NetworkMode === undefined || h.NetworkMode === '' || h.NetworkMode === 'default') h.NetworkMode = 'bridge';
+  if (typeof h.NetworkMode !== 'string') throw new InvalidArgumentError('invalid NetworkMode: must be a string');
   for (const k of ['Memory', 'MemorySwap', 'MemoryReservation', 'NanoCpus', 'CpuShares', 'CpuQuota', 'CpuPeriod'] as const) {
     const v = h[k];
     if (v !== undefined && (typeof v !== 'number' || !Number.isFinite(v))) throw new InvalidArgumentError(`invalid ${k}: must be a number`);

@@ -70,15 +70,21 @@ export class RootfsManager {
     }
   }
 
-  /** Writes hostname, hosts and resolv.conf; returns the bind mounts for the spec. */
-  async writeEtcFiles(c: ContainerRecord, hostNetwork: boolean): Promise<Array<{ source: string; destination: string; readonly: boolean }>> {
+  /**
+   * Writes hostname, hosts and resolv.conf; returns the bind mounts for the spec.
+   * `net`: host networking, the lines naming the container's addresses, and the
+   * embedded DNS's address when it is on a user-defined network.
+   */
+  async writeEtcFiles(c: ContainerRecord, net: { host: boolean; hostsLines?: string[]; nameserver?: string }): Promise<Array<{ source: string; destination: string; readonly: boolean }>> {
     const dir = this.containerDir(c.id);
     // Docker's BuildHostnameFile: the container's hostname (the host's, with host networking), plus its domain.
     const hostname = c.config.Hostname || c.id.slice(0, 12);
+    const h = c.hostConfig;
     const files: Record<string, string> = {};
     files.hostname = c.config.Domainname ? `${hostname}.${c.config.Domainname}\n` : `${hostname}\n`;
-    if (hostNetwork) {
-      files.hosts = await readOr('/etc/hosts', '127.0.0.1\tlocalhost\n');
+    const extra = (h.ExtraHosts ?? []).map(extraHostLine);
+    if (net.host) {
+      files.hosts = (await readOr('/etc/hosts', '127.0.0.1\tlocalhost\n')) + extra.map((l) => `${l}\n`).join('');
     } else {
       files.hosts = [
         '127.0.0.1\tlocalhost',
@@ -87,13 +93,26 @@ export class RootfsManager {
         'ff00::0\tip6-mcastprefix',
         'ff02::1\tip6-allnodes',
         'ff02::2\tip6-allrouters',
+        ...extra,
+        ...(net.hostsLines ?? []),
         '',
       ].join('\n');
     }
-    files['resolv.conf'] = resolvConfFor(await readOr('/etc/resolv.conf', ''));
+    files['resolv.conf'] = resolvConfFor(await readOr('/etc/resolv.conf', ''), {
+      ...(net.nameserver ? { nameserver: net.nameserver } : {}),
+      dns: h.Dns ?? [],
+      search: h.DnsSearch ?? [],
+      options: h.DnsOptions ?? [],
+    });
     await Promise.all(Object.entries(files).map(([name, text]) => writeFileAtomic(path.join(dir, name), text, { durable: false })));
     return Object.keys(files).map((name) => ({ source: path.join(dir, name), destination: `/etc/${name}`, readonly: false }));
   }
+}
+
+/** --add-host "name:ip" (Docker also takes "name=ip") as a hosts line. */
+function extraHostLine(spec: string): string {
+  const at = spec.search(/[:=]/);
+  return at < 0 ? spec : `${spec.slice(at + 1)}\t${spec.slice(0, at)}`;
 }
 
 async function readOr(file: string, fallback: string): Promise<string> {
@@ -104,8 +123,20 @@ async function readOr(file: string, fallback: string): Promise<string> {
   }
 }
 
-/** Docker drops loopback resolvers (unreachable from a container's own netns) and falls back to public ones; we leave the list empty instead of naming outside hosts. */
-export function resolvConfFor(host: string): string {
-  const lines = host.split('\n').filter((l) => !/^\s*nameserver\s+(127\.|::1)/.test(l));
-  return lines.join('\n').trim() + '\n';
+/**
+ * The container's resolv.conf, as Docker's: on a user-defined network the
+ * embedded DNS (here: the network's gateway) with ndots:0; otherwise --dns
+ * servers, or the host's minus loopback ones (unreachable from the
+ * container's own netns; Docker then falls back to public resolvers, Berth
+ * names no outside host). --dns-search and --dns-option replace the host's.
+ */
+export function resolvConfFor(host: string, o: { nameserver?: string; dns?: string[]; search?: string[]; options?: string[] } = {}): string {
+  const lines = host.split('\n');
+  const hostServers = lines.filter((l) => /^\s*nameserver\s/.test(l) && !/^\s*nameserver\s+(127\.|::1)/.test(l));
+  const hostSearch = lines.filter((l) => /^\s*(search|domain)\s/.test(l));
+  const hostOptions = lines.filter((l) => /^\s*options\s/.test(l));
+  const servers = o.nameserver ? [`nameserver ${o.nameserver}`] : o.dns?.length ? o.dns.map((d) => `nameserver ${d}`) : hostServers;
+  const search = o.search?.length ? [`search ${o.search.join(' ')}`] : hostSearch;
+  const options = o.options?.length ? [`options ${o.options.join(' ')}`] : o.nameserver ? ['options ndots:0'] : hostOptions;
+  return [...servers, ...search, ...options].join('\n').trim() + '\n';
 }

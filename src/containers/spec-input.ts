@@ -26,13 +26,12 @@ export function resourcesOf(h: HostConfigWire): ContainerSpecInput['resources'] 
 
 export function specInputFor(
   c: ContainerRecord,
-  ctx: { rootfs: string; user: ResolvedUser; binds: ContainerSpecInput['binds']; tmpfs?: Record<string, string>; cgroupsPath: string },
+  ctx: { rootfs: string; user: ResolvedUser; binds: ContainerSpecInput['binds']; tmpfs?: Record<string, string>; cgroupsPath: string; network: ContainerSpecInput['network'] },
 ): ContainerSpecInput {
   const h = c.hostConfig;
   const env = [...(c.config.Env ?? [])];
   if (!env.some((e) => e.startsWith('PATH='))) env.unshift(DEFAULT_PATH);
   const hostname = c.config.Hostname || c.id.slice(0, 12);
-  const mode = h.NetworkMode === 'host' ? 'host' : h.NetworkMode === 'none' ? 'none' : 'private';
   return {
     id: c.id,
     rootfs: ctx.rootfs,
@@ -49,7 +48,7 @@ export function specInputFor(
     resources: resourcesOf(h),
     tmpfs: { ...(h.Tmpfs ?? {}), ...(ctx.tmpfs ?? {}) },
     binds: ctx.binds,
-    network: { mode },
+    network: ctx.network,
     init: !!h.Init,
     cgroupsPath: ctx.cgroupsPath,
     ...(h.Sysctls ? { sysctls: h.Sysctls } : {}),

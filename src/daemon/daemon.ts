@@ -10,6 +10,7 @@
  *                         all of them ─▶ API routes ─▶ API server (unix socket)
  */
 import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { ApiServer } from '../api/server.js';
 import { Router } from '../api/router.js';
@@ -23,6 +24,7 @@ import { layerRoutes } from '../api/routes/layers.js';
 import { fileRoutes } from '../api/routes/files.js';
 import { systemRoutes } from '../api/routes/system.js';
 import { volumeRoutes } from '../api/routes/volumes.js';
+import { networkRoutes } from '../api/routes/networks.js';
 import type { Services } from '../api/routes/services.js';
 import { AttachBroker } from '../containers/attach-broker.js';
 import { ContainerService } from '../containers/container-service.js';
@@ -43,6 +45,15 @@ import { OverlaySnapshotter } from '../snapshots/overlay-snapshotter.js';
 import { readJsonIfExists, writeJsonAtomic } from '../storage/atomic-write.js';
 import { ContainerMounts } from '../volumes/container-mounts.js';
 import { VolumeService } from '../volumes/volume-service.js';
+import { ContainerNetworks } from '../network/container-network.js';
+import { EmbeddedDns, hostUpstreams } from '../network/dns/index.js';
+import { Firewall, PortReserver } from '../network/firewall/index.js';
+import type { PoolSpec } from '../network/ipam/index.js';
+import { NameTable } from '../network/name-table.js';
+import { NetworkService } from '../network/network-service.js';
+import { NetworkStore } from '../network/network-store.js';
+import { PortPublisher } from '../network/port-publisher.js';
+import { isRunning } from '../containers/container.js';
 import { DataRootLock } from './data-root-lock.js';
 import { sweepStaleSnapshots } from './startup-sweep.js';
 
@@ -55,11 +66,25 @@ export interface DaemonConfig {
   runcPath: string;
   version: string;
   log: (msg: string) => void;
+  network: NetworkConfig;
+}
+
+/** berthd's network flags (src/cmd/berthd.ts). */
+export interface NetworkConfig {
+  /** The default bridge's gateway and subnet. */
+  bip: string;
+  /** Subnets for user-defined networks; Docker's pools when empty. */
+  pools: PoolSpec[];
+  /** Upstream DNS servers; the host's resolv.conf when empty. */
+  dns: string[];
+  /** Host-wide names: bridge <prefix>0, iptables chains <PREFIX>-… */
+  prefix: string;
 }
 
 export class Daemon {
   #server?: ApiServer;
   #lock?: DataRootLock;
+  #networks?: NetworkService;
 
   constructor(readonly config: DaemonConfig) {}
 
@@ -91,7 +116,20 @@ export class Daemon {
       const volumes = new VolumeService(path.join(cfg.dataRoot, 'volumes'));
       await volumes.init();
       const mounts = new ContainerMounts(volumes);
-      const containers = new ContainerService({ store, images, snapshotter, runtime, attach, cgroups, mounts, execRoot: cfg.execRoot });
+
+      const netStore = new NetworkStore(cfg.dataRoot);
+      const firewall = new Firewall({ prefix: cfg.network.prefix.toUpperCase() });
+      const names = new NameTable((id) => netStore.tryGet(id));
+      const dns = new EmbeddedDns({ source: names, upstreams: () => (cfg.network.dns.length ? cfg.network.dns : hostResolvers()), onError: (err) => cfg.log(`dns: ${(err as Error)?.message ?? String(err)}`) });
+      const networks = new NetworkService(netStore, firewall, dns, { bridgeName: `${cfg.network.prefix}0`, bip: cfg.network.bip, ...(cfg.network.pools.length ? { pools: cfg.network.pools } : {}) });
+      await networks.init();
+      this.#networks = networks;
+      const containerNetworks = new ContainerNetworks(networks, new PortPublisher(firewall, new PortReserver()), names, path.join(cfg.execRoot, 'netns'), (ref) => {
+        const other = store.get(ref);
+        return { id: other.id, running: isRunning(other.state), pid: other.state.pid, ...(other.netAttachment ? { attachment: other.netAttachment } : {}) };
+      });
+
+      const containers = new ContainerService({ store, images, snapshotter, runtime, attach, cgroups, mounts, networks: containerNetworks, execRoot: cfg.execRoot });
       images.setImageUsers((id) => containers.usersOfImage(id));
       const signals = new ContainerSignals(containers, runtime);
       const exec = new ExecService(containers, runtime, cfg.execRoot);
@@ -131,6 +169,17 @@ export class Daemon {
         bootstrapBusybox: (tag) => bootstrapBusybox(images, content, { tag }),
         builder,
         volumes,
+        networks,
+        networking: {
+          containersOn: (networkId) =>
+            containerNetworks.usersOf(networkId).flatMap((id) => {
+              const c = store.tryGet(id);
+              const ep = c && Object.values(c.netAttachment?.endpoints ?? {}).find((e) => e.networkId === networkId);
+              return c && ep ? [{ id: c.id, name: c.name, endpoint: ep }] : [];
+            }),
+          connect: (container, network, cfg) => containers.connectNetwork(container, network, cfg),
+          disconnect: (container, network) => containers.disconnectNetwork(container, network),
+        },
       };
       const router = new Router();
       systemRoutes(router, services);
@@ -141,6 +190,7 @@ export class Daemon {
       buildRoutes(router, services);
       fileRoutes(router, services);
       volumeRoutes(router, services);
+      networkRoutes(router, services);
       this.#server = new ApiServer(router, cfg.log);
       await this.#server.listen(cfg.socketPath);
     } catch (err) {
@@ -152,6 +202,7 @@ export class Daemon {
   /** Stops serving; containers keep running under their monitors (live-restore). */
   async stop(): Promise<void> {
     await this.#server?.close();
+    await this.#networks?.close();
     await this.#lock?.release();
   }
 }
@@ -164,3 +215,13 @@ async function daemonId(dataRoot: string): Promise<string> {
   await writeJsonAtomic(file, { id });
   return id;
 }
+
+/** The host's resolvers, read at each forward (resolv.conf may change under a running daemon). */
+function hostResolvers(): string[] {
+  try {
+    return hostUpstreams(readFileSync('/etc/resolv.conf', 'utf8'));
+  } catch {
+    return [];
+  }
+}
+

@@ -78,9 +78,9 @@ export class ContainerNetworks {
       if (Object.keys(endpoints ?? {}).length > 0) throw new InvalidArgumentError('conflicting options: networking config and container network mode');
       return out;
     }
-    const primary = this.networks.get(mode);
+    const primary = this.#known(mode);
     for (const [name, cfg] of Object.entries(endpoints ?? {})) {
-      const n = this.networks.get(name);
+      const n = this.#known(name);
       if ((n.driver === 'host' || n.driver === 'null') && n.id !== primary.id) throw new InvalidArgumentError(`container cannot be connected to network ${n.name} and to other networks`);
       out[n.name] = this.#wish(n, cfg ?? {});
     }
@@ -89,6 +89,16 @@ export class ContainerNetworks {
       throw new InvalidArgumentError(`container cannot be connected to network ${primary.name} and to other networks`);
     }
     return out;
+  }
+
+  /**
+   * A network named at create: unknown is a 400, not a 404 — the docker CLI takes a 404 from
+   * create for a missing image and tries to pull it.
+   */
+  #known(idOrName: string): NetworkRecord {
+    const n = this.networks.store.tryGet(idOrName === 'default' ? 'bridge' : idOrName);
+    if (!n) throw new InvalidArgumentError(`network ${idOrName} not found`);
+    return n;
   }
 
   #wish(n: NetworkRecord, cfg: EndpointConfigWire): EndpointWish {

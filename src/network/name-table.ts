@@ -44,11 +44,18 @@ export class NameTable implements DnsAnswerSource {
     if (m && m.size === 0) this.#byNetwork.delete(networkId);
   }
 
-  /** The networks (IDs) the address at clientIp is on. */
+  /**
+   * The networks (IDs) of the container at clientIp — all of them, not only the one the address
+   * is on: a container on networks A and B asks A's gateway, and must still find B's containers.
+   */
   #networksOf(clientIp: string): string[] {
+    const owners = new Set<string>();
+    for (const m of this.#byNetwork.values()) {
+      for (const e of m.values()) if (e.ipv4 === clientIp) owners.add(e.containerId);
+    }
     const out: string[] = [];
     for (const [id, m] of this.#byNetwork) {
-      for (const e of m.values()) if (e.ipv4 === clientIp) out.push(id);
+      if ([...owners].some((c) => m.has(c))) out.push(id);
     }
     return out;
   }

@@ -110,7 +110,7 @@ export class NetworkService {
     if (!p) {
       const c = n.ipam[0];
       if (!c) throw new InvalidArgumentError(`network ${n.name} has no IPv4 configuration`);
-      p = new AddressPool(c.subnet, { gateway: c.gateway });
+      p = new AddressPool(c.subnet, { gateway: c.gateway, ...(c.ipRange ? { range: c.ipRange } : {}) });
       this.#pools.set(n.id, p);
     }
     return p;
@@ -129,7 +129,7 @@ export class NetworkService {
     if (!name) throw new InvalidArgumentError('network name is required');
     if (!NAME.test(name)) throw new InvalidArgumentError(`invalid network name ${JSON.stringify(name)}: only [a-zA-Z0-9][a-zA-Z0-9_.-] are allowed`);
     const driver = body.Driver || 'bridge';
-    if (['bridge', 'host', 'none'].includes(name) && this.store.tryGet(name)) throw new PermissionDeniedError(`${name} is a pre-defined network and cannot be created`);
+    if (['bridge', 'host', 'none'].includes(name) && this.store.tryGet(name)) throw new PermissionDeniedError(`operation is not permitted on predefined ${name} network`);
     if (this.store.list().some((n) => n.name === name)) throw new AlreadyExistsError(`network with name ${name} already exists`);
     if (driver !== 'bridge') {
       if (driver === 'host' || driver === 'null') throw new PermissionDeniedError(`only one instance of "${driver}" network is allowed`);
@@ -167,11 +167,10 @@ export class NetworkService {
     return { Id: id, Warning: '' };
   }
 
-  async #ipamFor(c: { Subnet?: string; IPRange?: string; Gateway?: string } | undefined): Promise<{ subnet: string; gateway: string }> {
+  async #ipamFor(c: { Subnet?: string; IPRange?: string; Gateway?: string } | undefined): Promise<{ subnet: string; gateway: string; ipRange?: string }> {
     const taken = this.store.list().flatMap((n) => n.ipam.map((i) => i.subnet));
-    if (c?.IPRange) throw new InvalidArgumentError('--ip-range is not supported by Berth yet: give the subnet the range would have');
     if (!c?.Subnet) {
-      if (c?.Gateway) throw new InvalidArgumentError('a gateway needs a subnet (--subnet)');
+      if (c?.Gateway || c?.IPRange) throw new InvalidArgumentError('a gateway or an IP range needs a subnet (--subnet)');
       // The default bridge's subnet counts as taken even when --bip moved it, as Docker's pools start there.
       const routes = (await listAddresses()).map((a) => a.cidr);
       const subnet = allocateSubnet([...taken, DEFAULT_BRIDGE_SUBNET], routes, this.opts.pools);
@@ -185,7 +184,9 @@ export class NetworkService {
     }
     const gateway = c.Gateway ?? firstHost(subnet);
     if (!cidrContains(subnet, gateway)) throw new InvalidArgumentError(`gateway ${gateway} is not in subnet ${subnet}`);
-    return { subnet, gateway };
+    // The pool checks the range (inside the subnet, a valid block) before anything is made.
+    if (c.IPRange) new AddressPool(subnet, { gateway, range: c.IPRange });
+    return { subnet, gateway, ...(c.IPRange ? { ipRange: canonicalCidr(parseSubnet(c.IPRange)) } : {}) };
   }
 
   /** `inUse`: the IDs of running containers with an endpoint on the network. */

@@ -8,6 +8,8 @@ import { existsSync, mkdtempSync, promises as fs, readFileSync, readdirSync } fr
 import { request } from 'node:http';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { randomBytes } from 'node:crypto';
+import { Firewall } from '../../src/network/firewall/index.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 /** dist/test/harness → repo root */
@@ -31,6 +33,11 @@ export class TestDaemon {
   readonly socket: string;
   readonly dataRoot: string;
   readonly execRoot: string;
+  /** Host-wide network names of this daemon (bridge <prefix>0, chains <PREFIX>-…), unique per test daemon. */
+  readonly networkPrefix: string;
+  /** The default bridge's subnet and the pool of user networks: a private 10.x range of this daemon's own. */
+  readonly bip: string;
+  readonly addressPool: string;
   #proc?: ChildProcess;
   #stderr = '';
 
@@ -40,6 +47,12 @@ export class TestDaemon {
     this.socket = path.join(this.dir, 'berth.sock');
     this.dataRoot = path.join(this.dir, 'data');
     this.execRoot = path.join(this.dir, 'run');
+    const tag = randomBytes(2).toString('hex');
+    this.networkPrefix = `bt${tag}`;
+    // 10.200–10.249: subnets no test daemon shares with another or with the host (192.0.2.0/24 here).
+    const second = 200 + (parseInt(tag, 16) % 50);
+    this.bip = `10.${second}.0.1/24`;
+    this.addressPool = `base=10.${second}.0.0/16,size=24`;
   }
 
   get host(): string {
@@ -51,7 +64,10 @@ export class TestDaemon {
   }
 
   async start(): Promise<void> {
-    const proc = spawn(BERTHD, ['--host', this.host, '--data-root', this.dataRoot, '--exec-root', this.execRoot], {
+    // --dns 127.0.0.1: names the embedded DNS does not own are forwarded to nothing (a quick
+    // SERVFAIL), so no test ever looks up an outside name.
+    const network = ['--network-prefix', this.networkPrefix, '--bip', this.bip, '--default-address-pool', this.addressPool, '--dns', '127.0.0.1'];
+    const proc = spawn(BERTHD, ['--host', this.host, '--data-root', this.dataRoot, '--exec-root', this.execRoot, ...network], {
       stdio: ['ignore', 'ignore', 'pipe'],
     });
     this.#proc = proc;
@@ -156,6 +172,9 @@ export class TestDaemon {
     killMonitorsUnder(this.dir);
     for (const m of mountsUnder(this.dir).reverse()) spawnSync('umount', ['-l', m]);
     for (const id of containerIds(this.dataRoot)) removeCgroup(`berth/${id}`);
+    // Network objects are host-wide: this daemon's bridges and iptables chains go too.
+    for (const bridge of [`${this.networkPrefix}0`, ...networkBridges(this.dataRoot)]) spawnSync('ip', ['link', 'del', bridge]);
+    await new Firewall({ prefix: this.networkPrefix.toUpperCase() }).teardown().catch((err: unknown) => process.stderr.write(`firewall teardown: ${String(err)}\n`));
     await fs.rm(this.dir, { recursive: true, force: true });
   }
 }
@@ -175,6 +194,21 @@ export function mountsUnder(dir: string): string[] {
     .split('\n')
     .map((l) => l.split(' ')[4] ?? '')
     .filter((m) => m.startsWith(dir + '/'));
+}
+
+/** The Linux bridges of the daemon's user-defined networks, from their records. */
+function networkBridges(dataRoot: string): string[] {
+  const dir = path.join(dataRoot, 'networks');
+  const out: string[] = [];
+  for (const f of existsSync(dir) ? readdirSync(dir) : []) {
+    try {
+      const rec = JSON.parse(readFileSync(path.join(dir, f), 'utf8')) as { bridge?: string; predefined?: boolean };
+      if (rec.bridge && !rec.predefined) out.push(rec.bridge);
+    } catch {
+      // a temp file
+    }
+  }
+  return out;
 }
 
 function containerIds(dataRoot: string): string[] {

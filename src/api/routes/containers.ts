@@ -52,14 +52,14 @@ export function containerRoutes(r: Router, s: Services): void {
     });
     const withSize = queryBool(ctx.query, 'size');
     const out = [];
-    for (const c of list) out.push(summaryJson(c, withSize ? await s.sizes(c) : {}));
+    for (const c of list) out.push(summaryJson(c, { ...(withSize ? await s.sizes(c) : {}), networkSettings: s.containers.networkSettings(c) }));
     ctx.json(200, out);
   });
 
   r.add('GET', '/containers/:id/json', async (ctx) => {
     const c = s.containers.store.get(ctx.params.id!);
     const size = queryBool(ctx.query, 'size') ? await s.sizes(c) : {};
-    ctx.json(200, inspectJson(c, { logPath: s.containers.logPath(c), rootfs: s.containers.rootfs.rootfsPath(c), layerDirs: await containerLayerDirs(s, c.snapshotKey), ...size }));
+    ctx.json(200, inspectJson(c, { logPath: s.containers.logPath(c), rootfs: s.containers.rootfs.rootfsPath(c), layerDirs: await containerLayerDirs(s, c.snapshotKey), ...size, networkSettings: s.containers.networkSettings(c) }));
   });
 
   r.add('POST', '/containers/:id/start', async (ctx) => {

@@ -9,8 +9,19 @@ import type { ExecService } from '../../containers/exec-service.js';
 import type { ContentStore } from '../../content/content-store.js';
 import type { ImageRecord } from '../../images/image-store.js';
 import type { ImageService } from '../../images/image-service.js';
+import type { EndpointConfigWire } from '../../network/container-network.js';
+import type { Endpoint } from '../../network/network-record.js';
+import type { NetworkService } from '../../network/network-service.js';
 import type { Snapshotter } from '../../snapshots/types.js';
 import type { VolumeService } from '../../volumes/volume-service.js';
+
+/** Containers on networks, for the network routes (the container service does the work, under its locks). */
+export interface Networking {
+  /** Running containers with an endpoint on the network. */
+  containersOn(networkId: string): Array<{ id: string; name: string; endpoint: Endpoint }>;
+  connect(container: string, network: string, cfg: EndpointConfigWire): Promise<void>;
+  disconnect(container: string, network: string, force: boolean): Promise<void>;
+}
 
 export interface Services {
   version: string;
@@ -32,4 +43,6 @@ export interface Services {
   bootstrapBusybox(tag: string): Promise<ImageRecord>;
   builder: Builder;
   volumes: VolumeService;
+  networks: NetworkService;
+  networking: Networking;
 }

@@ -31,7 +31,7 @@ export function stateJson(c: ContainerRecord): Record<string, unknown> {
 
 export function inspectJson(
   c: ContainerRecord,
-  extra: { logPath: string; rootfs: string; layerDirs?: Record<string, string>; sizeRw?: number; sizeRootFs?: number },
+  extra: { logPath: string; rootfs: string; layerDirs?: Record<string, string>; sizeRw?: number; sizeRootFs?: number; networkSettings: Record<string, unknown> },
 ): Record<string, unknown> {
   // The /etc files are written beside the log at the first start; Docker reports them from then on.
   const etc = (name: string) => (c.state.startedAt === ZERO_TIME ? '' : path.join(path.dirname(extra.logPath), name));
@@ -75,13 +75,7 @@ export function inspectJson(
     ...(extra.sizeRw !== undefined ? { SizeRw: extra.sizeRw, SizeRootFs: extra.sizeRootFs ?? 0 } : {}),
     Mounts: mountsJson(c),
     Config: { ...c.config, Hostname: c.config.Hostname || c.id.slice(0, 12) },
-    NetworkSettings: {
-      Bridge: '',
-      SandboxID: '',
-      Ports: {},
-      SandboxKey: '',
-      Networks: {},
-    },
+    NetworkSettings: extra.networkSettings,
   };
 }
 
@@ -107,7 +101,7 @@ export function statusText(c: ContainerRecord, now = Date.now()): string {
   }
 }
 
-export function summaryJson(c: ContainerRecord, extra: { sizeRw?: number; sizeRootFs?: number } = {}): Record<string, unknown> {
+export function summaryJson(c: ContainerRecord, extra: { sizeRw?: number; sizeRootFs?: number; networkSettings?: Record<string, unknown> } = {}): Record<string, unknown> {
   // As moby's list: arguments containing a space are wrapped in single quotes.
   const command = c.args.length ? `${c.path} ${c.args.map((a) => (a.includes(' ') ? `'${a}'` : a)).join(' ')}` : c.path;
   return {
@@ -117,13 +111,31 @@ export function summaryJson(c: ContainerRecord, extra: { sizeRw?: number; sizeRo
     ImageID: c.imageId,
     Command: command,
     Created: Math.floor(Date.parse(c.created) / 1000),
-    Ports: [],
+    Ports: portsSummary(c),
     Labels: c.config.Labels ?? {},
     State: c.state.status,
     Status: statusText(c),
     HostConfig: { NetworkMode: c.hostConfig.NetworkMode ?? 'bridge' },
-    NetworkSettings: { Networks: {} },
+    NetworkSettings: { Networks: (extra.networkSettings?.['Networks'] as Record<string, unknown> | undefined) ?? {} },
     Mounts: mountsJson(c),
     ...(extra.sizeRw !== undefined ? { SizeRw: extra.sizeRw, SizeRootFs: extra.sizeRootFs ?? 0 } : {}),
   };
 }
+
+/** ps's Ports: published ones with their host side, exposed ones without (Docker's types.Port). */
+function portsSummary(c: ContainerRecord): Array<Record<string, unknown>> {
+  const out: Array<Record<string, unknown>> = [];
+  const published = new Set<string>();
+  for (const m of c.netAttachment?.ports ?? []) {
+    out.push({ IP: m.hostIp, PrivatePort: m.containerPort, PublicPort: m.hostPort, Type: m.proto });
+    published.add(`${m.containerPort}/${m.proto}`);
+  }
+  if (c.state.status === 'running' || c.state.status === 'paused') {
+    for (const key of Object.keys(c.config.ExposedPorts ?? {})) {
+      const [port, proto = 'tcp'] = key.split('/');
+      if (!published.has(`${port}/${proto}`)) out.push({ PrivatePort: Number(port), Type: proto });
+    }
+  }
+  return out;
+}
+

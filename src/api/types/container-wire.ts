@@ -4,6 +4,7 @@
  * Docker itself persists the API shape (a container's Config/HostConfig).
  */
 import type { HealthcheckConfig } from '../../images/oci-types.js';
+import type { EndpointConfigWire } from '../../network/container-network.js';
 
 export interface ContainerConfigWire {
   Hostname?: string;
@@ -46,6 +47,7 @@ export interface HostConfigWire {
   Binds?: string[] | null;
   NetworkMode?: string;
   PortBindings?: Record<string, Array<{ HostIp?: string; HostPort?: string }>> | null;
+  PublishAllPorts?: boolean;
   RestartPolicy?: RestartPolicyWire;
   AutoRemove?: boolean;
   CapAdd?: string[] | null;
@@ -72,6 +74,8 @@ export interface HostConfigWire {
   PidMode?: string;
   LogConfig?: { Type: string; Config: Record<string, string> };
   Dns?: string[] | null;
+  DnsSearch?: string[] | null;
+  DnsOptions?: string[] | null;
   ExtraHosts?: string[] | null;
   SecurityOpt?: string[] | null;
   Mounts?: MountWire[] | null;
@@ -101,5 +105,5 @@ export interface MountWire {
 
 export interface CreateContainerBody extends ContainerConfigWire {
   HostConfig?: HostConfigWire;
-  NetworkingConfig?: unknown;
+  NetworkingConfig?: { EndpointsConfig?: Record<string, EndpointConfigWire | null> | null } | null;
 }

@@ -76,6 +76,11 @@ export interface HostConfig {
   VolumeDriver?: string;
   NetworkMode?: string;
   PortBindings?: PortMap;
+  PublishAllPorts?: boolean;
+  Dns?: string[];
+  DnsSearch?: string[];
+  DnsOptions?: string[];
+  ExtraHosts?: string[];
   RestartPolicy?: RestartPolicy;
   AutoRemove?: boolean;
   CapAdd?: string[];
@@ -97,6 +102,7 @@ export interface HostConfig {
 /** Body of POST /containers/create. */
 export interface ContainerCreateBody extends ContainerConfig {
   HostConfig: HostConfig;
+  NetworkingConfig?: { EndpointsConfig: Record<string, { Aliases?: string[]; IPAMConfig?: { IPv4Address?: string } }> };
 }
 
 export interface ContainerCreateResponse {

@@ -85,3 +85,14 @@ test('the mac is 02:42 followed by the four bytes of the address', () => {
   assert.equal(macFor('10.213.255.254'), '02:42:0a:d5:ff:fe');
   assert.throws(() => macFor('fe80::1'), /ipv6/);
 });
+
+test('with --ip-range, addresses are handed out from the range only; a requested one may lie outside it', () => {
+  const pool = new AddressPool('10.231.1.0/24', { gateway: '10.231.1.254', range: '10.231.1.128/30' });
+  const got = [pool.allocate(), pool.allocate(), pool.allocate(), pool.allocate()];
+  assert.deepEqual(got.sort(), ['10.231.1.128', '10.231.1.129', '10.231.1.130', '10.231.1.131']);
+  assert.throws(() => pool.allocate(), /no available addresses/);
+  assert.equal(pool.allocate('10.231.1.5'), '10.231.1.5');
+  pool.release('10.231.1.130');
+  assert.equal(pool.allocate(), '10.231.1.130');
+  assert.throws(() => new AddressPool('10.231.1.0/24', { range: '10.9.0.0/25' }), /not inside subnet/);
+});

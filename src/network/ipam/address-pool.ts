@@ -20,6 +20,8 @@ import { broadcastOf, cidrContains, formatIPv4, networkOf, parseIPv4, parseSubne
 export interface AddressPoolOptions {
   /** The bridge's address; the first host address (.1) when omitted. */
   gateway?: string;
+  /** --ip-range: a sub-block of the subnet addresses are handed out from (requested ones may lie outside it). */
+  range?: string;
 }
 
 export class AddressPool {
@@ -31,8 +33,11 @@ export class AddressPool {
   readonly #broadcast: number;
   readonly #gateway: number;
   readonly #used = new Set<number>();
-  /** The next address to try, as an offset from the network address (1 … hosts). */
+  /** The next address to try, as an offset from the network address (#lo … #hi). */
   #cursor = 1;
+  /** Offsets handed out without a request: the whole subnet, or the --ip-range. */
+  #lo = 1;
+  #hi = 1;
 
   constructor(subnet: string, opts: AddressPoolOptions = {}) {
     this.#cidr = parseSubnet(subnet);
@@ -54,6 +59,14 @@ export class AddressPool {
       this.#gateway = gw;
     }
     this.gateway = formatIPv4(this.#gateway);
+    this.#hi = this.#broadcast - this.#network - 1;
+    if (opts.range !== undefined) {
+      const r = parseSubnet(opts.range);
+      if (r.prefix < this.#cidr.prefix || !cidrContains(this.#cidr, networkOf(r))) throw new InvalidArgumentError(`IP range ${opts.range} is not inside subnet ${subnet}`);
+      this.#lo = Math.max(1, networkOf(r) - this.#network);
+      this.#hi = Math.min(this.#hi, broadcastOf(r) - this.#network);
+    }
+    this.#cursor = this.#lo;
   }
 
   /** How many addresses containers can hold (all hosts but the gateway). */
@@ -86,13 +99,13 @@ export class AddressPool {
       this.#used.add(n);
       return formatIPv4(n);
     }
-    const hosts = this.#broadcast - this.#network - 1; // offsets 1 … hosts
-    for (let i = 0; i < hosts; i++) {
-      const offset = ((this.#cursor - 1 + i) % hosts) + 1;
+    const span = this.#hi - this.#lo + 1;
+    for (let i = 0; i < span; i++) {
+      const offset = ((this.#cursor - this.#lo + i) % span) + this.#lo;
       const n = this.#network + offset;
       if (n === this.#gateway || this.#used.has(n)) continue;
       this.#used.add(n);
-      this.#cursor = (offset % hosts) + 1;
+      this.#cursor = ((offset - this.#lo + 1) % span) + this.#lo;
       return formatIPv4(n);
     }
     throw new UnavailableError(`no available addresses on this pool: ${this.subnet}`);

@@ -124,6 +124,11 @@ export function buildCreateRequest(
     throw new ContainerConfigError(`${prefix}${err instanceof Error ? err.message : String(err)}`, commandName);
   };
 
+  // As the docker CLI: aliases need a user-defined network, checked before the request.
+  const net = f.network ?? 'default';
+  if (f.networkAlias?.length && (net === 'default' || net === 'bridge' || net === 'host' || net === 'none' || net.startsWith('container:'))) {
+    fail(new Error('network-scoped aliases are only supported for user-defined networks'));
+  }
   const attach = (f.attach ?? []).map((s) => s.toLowerCase());
   for (const s of attach) if (!STREAMS.has(s)) fail(new Error('valid streams are STDIN, STDOUT and STDERR'));
   const attachStdin = attach.includes('stdin') || f.interactive === true;
@@ -168,6 +173,11 @@ export function buildCreateRequest(
     Privileged: f.privileged === true,
     ReadonlyRootfs: f.readOnly === true,
     PortBindings: ports.bindings,
+    ...(f.publishAll === true ? { PublishAllPorts: true } : {}),
+    ...(f.dns?.length ? { Dns: f.dns } : {}),
+    ...(f.dnsSearch?.length ? { DnsSearch: f.dnsSearch } : {}),
+    ...(f.dnsOption?.length ? { DnsOptions: f.dnsOption } : {}),
+    ...(f.addHost?.length ? { ExtraHosts: f.addHost } : {}),
     ...(volumes.binds.length > 0 ? { Binds: volumes.binds } : {}),
     ...(f.mount !== undefined && f.mount.length > 0 ? { Mounts: f.mount } : {}),
     ...(f.volumesFrom !== undefined && f.volumesFrom.length > 0 ? { VolumesFrom: f.volumesFrom } : {}),
@@ -208,6 +218,18 @@ export function buildCreateRequest(
     ...(f.stopSignal !== undefined ? { StopSignal: f.stopSignal } : {}),
     ...(f.stopTimeout !== undefined ? { StopTimeout: f.stopTimeout } : {}),
     HostConfig: hostConfig,
+    ...networkingConfig(f),
   };
   return { ...(f.name !== undefined ? { name: f.name } : {}), body };
 }
+
+/** --network-alias and --ip: the endpoint settings of the --network network (the docker CLI's EndpointsConfig). */
+function networkingConfig(f: CreateFlags): Pick<ContainerCreateBody, 'NetworkingConfig'> {
+  if (!f.networkAlias?.length && f.ip === undefined) return {};
+  const endpoint = {
+    ...(f.networkAlias?.length ? { Aliases: f.networkAlias } : {}),
+    ...(f.ip !== undefined ? { IPAMConfig: { IPv4Address: f.ip } } : {}),
+  };
+  return { NetworkingConfig: { EndpointsConfig: { [f.network ?? 'default']: endpoint } } };
+}
+

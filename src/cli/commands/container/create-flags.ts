@@ -41,6 +41,13 @@ export interface CreateFlags {
   tmpfs?: string[];
   ulimit?: Ulimit[];
   network?: string;
+  networkAlias?: string[];
+  ip?: string;
+  dns?: string[];
+  dnsSearch?: string[];
+  dnsOption?: string[];
+  addHost?: string[];
+  publishAll?: boolean;
   publish?: string[];
   expose?: string[];
   volume?: string[];
@@ -153,6 +160,13 @@ export function addCreateFlags(cmd: BerthCommand): BerthCommand {
     .addOption(listOption('--tmpfs <list>', 'Mount a tmpfs directory'))
     .addOption(ulimitOption())
     .option('--network <network>', 'Connect a container to a network')
+    .addOption(listOption('--network-alias <list>', 'Add network-scoped alias for the container'))
+    .option('--ip <string>', 'IPv4 address (e.g., 172.30.100.104)')
+    .addOption(listOption('--dns <list>', 'Set custom DNS servers'))
+    .addOption(listOption('--dns-search <list>', 'Set custom DNS search domains'))
+    .addOption(listOption('--dns-option <list>', 'Set DNS options'))
+    .addOption(listOption('--add-host <list>', 'Add a custom host-to-IP mapping (host:ip)'))
+    .option('-P, --publish-all', 'Publish all exposed ports to random ports')
     .addOption(listOption('-p, --publish <list>', "Publish a container's port(s) to the host"))
     .addOption(listOption('--expose <list>', 'Expose a port or a range of ports'))
     .addOption(listOption('-v, --volume <list>', 'Bind mount a volume'))
