@@ -25,6 +25,7 @@ import { fileRoutes } from '../api/routes/files.js';
 import { systemRoutes } from '../api/routes/system.js';
 import { volumeRoutes } from '../api/routes/volumes.js';
 import { networkRoutes } from '../api/routes/networks.js';
+import { diskUsageRoutes } from '../api/routes/disk-usage.js';
 import type { Services } from '../api/routes/services.js';
 import { AttachBroker } from '../containers/attach-broker.js';
 import { ContainerService } from '../containers/container-service.js';
@@ -191,6 +192,7 @@ export class Daemon {
       fileRoutes(router, services);
       volumeRoutes(router, services);
       networkRoutes(router, services);
+      diskUsageRoutes(router, services);
       this.#server = new ApiServer(router, cfg.log);
       await this.#server.listen(cfg.socketPath);
     } catch (err) {

@@ -72,6 +72,13 @@ export class ImageService {
     return size;
   }
 
+  /** Each layer of an image (by chain ID) with its size: `system df` counts shared layers once. */
+  async layerSizes(config: ImageConfig): Promise<Array<{ chainId: Digest; size: number }>> {
+    const out: Array<{ chainId: Digest; size: number }> = [];
+    for (const chainId of chainIds(config.rootfs.diff_ids)) out.push({ chainId, size: await this.#layerSize(chainId).catch(() => 0) });
+    return out;
+  }
+
   /** Registers an image whose manifest and config blobs are already stored (load, pull). */
   async register(
     manifestDigest: Digest,

@@ -24,10 +24,22 @@ import { decompressed } from '../../archive/compression.js';
 import { extractTar } from '../../archive/tar-extract.js';
 import { BerthError, InvalidArgumentError, isErrno, NotFoundError } from '../../errors.js';
 import { resolveInRoot } from '../../runtime/user.js';
+import { diskUsage } from '../../snapshots/disk-usage.js';
 import { removeDirEventually } from '../../storage/remove-dir.js';
 import { hashTree, type TreeHash } from '../context/content-hash.js';
 import { applyDockerignore } from './context-filter.js';
 import { receiveTar, type KeptTar } from './context-receiver.js';
+
+/** A kept context as `system df` shows build cache. */
+export interface BuildCacheRecord {
+  id: string;
+  inUse: boolean;
+  size: number;
+  createdAt: string;
+  lastUsedAt: string;
+  usageCount: number;
+  description: string;
+}
 
 export interface BuildContext {
   /** The unpacked context: COPY and ADD sources are resolved inside it. Read-only for the build. */
@@ -100,6 +112,8 @@ export class ContextStore {
   #use(key: string): Unpacked {
     const entry = this.#contexts.get(key)!;
     entry.users += 1;
+    entry.usageCount += 1;
+    entry.lastUsedAt = new Date().toISOString();
     // Most recently used last.
     this.#contexts.delete(key);
     this.#contexts.set(key, entry);
@@ -131,7 +145,8 @@ export class ContextStore {
       }
       // Registered before the rename (no await in between), so a concurrent build waits on no race.
       const ready = fs.rename(partial, dir);
-      this.#contexts.set(key, { dir, dockerfile, users: 0, ready: ready.catch(() => undefined) });
+      const now = new Date().toISOString();
+      this.#contexts.set(key, { digest: key.split('\0')[0]!, createdAt: now, lastUsedAt: now, usageCount: 0, dir, dockerfile, users: 0, ready: ready.catch(() => undefined) });
       const ours = this.#use(key);
       try {
         await ready;
@@ -146,6 +161,45 @@ export class ContextStore {
     }
   }
 
+  /** The kept contexts as build cache records (`system df`): Docker's BuildCache entries of type source.local. */
+  async usage(): Promise<BuildCacheRecord[]> {
+    const out: BuildCacheRecord[] = [];
+    const last = this.#lastTar;
+    for (const e of this.#contexts.values()) {
+      e.size ??= diskUsage(e.dir).then((u) => u.size, () => 0);
+      // The tar kept for comparing the next context with is this context's too.
+      const tar = last && last.digest === e.digest ? await fs.stat(last.file).then((st) => st.size, () => 0) : 0;
+      out.push({ id: e.digest, inUse: e.users > 0, size: (await e.size) + tar, createdAt: e.createdAt, lastUsedAt: e.lastUsedAt, usageCount: e.usageCount, description: `local source for context (Dockerfile: ${e.dockerfile.name})` });
+    }
+    return out;
+  }
+
+  /**
+   * `builder prune`: contexts no build is using go; without `all` the most recently used one
+   * stays (it is what makes the next rebuild of the same project cheap). `keep` decides per
+   * record (filters). Returns what went and the bytes freed.
+   */
+  async pruneCache(all: boolean, keep: (r: BuildCacheRecord) => boolean): Promise<{ deleted: string[]; reclaimed: number }> {
+    const records = new Map((await this.usage()).map((r) => [r.id, r]));
+    const newest = [...this.#contexts.keys()].at(-1);
+    const deleted: string[] = [];
+    let reclaimed = 0;
+    for (const [key, e] of [...this.#contexts]) {
+      const r = records.get(e.digest);
+      if (e.users > 0 || (!all && key === newest) || (r && keep(r))) continue;
+      this.#contexts.delete(key);
+      await removeDirEventually(e.dir);
+      for (const k of [...this.#hashes.keys()]) if (k.startsWith(`${e.digest}\0`)) this.#hashes.delete(k);
+      if (this.#lastTar?.digest === e.digest) {
+        await fs.rm(this.#lastTar.file, { force: true });
+        this.#lastTar = undefined;
+      }
+      if (!deleted.includes(e.digest)) deleted.push(e.digest);
+      reclaimed += r?.size ?? 0;
+    }
+    return { deleted, reclaimed };
+  }
+
   /** Keeps the most recent context and those in use; removes the others. */
   async #prune(keep: string): Promise<void> {
     for (const [digest, entry] of [...this.#contexts]) {
@@ -157,6 +211,13 @@ export class ContextStore {
 }
 
 interface Unpacked {
+  /** The context's digest (the build cache record's ID in `system df`). */
+  digest: string;
+  createdAt: string;
+  lastUsedAt: string;
+  usageCount: number;
+  /** Bytes on disk, measured once after unpacking (contexts never change). */
+  size?: Promise<number>;
   dir: string;
   /** Settles once dir is in place (the rename after unpacking). */
   ready: Promise<unknown>;

@@ -33,7 +33,7 @@ import type { Command, CopyCommand, Dockerfile, FromCommand, Stage, WorkdirComma
 import { applyConfigInstruction } from '../../images/config-instructions.js';
 import { BuildArgs } from './build-args.js';
 import { cacheKey, type BuildCache, type CacheProbe, type StepInputs } from './build-cache.js';
-import { ContextStore, type BuildContext } from './build-context.js';
+import { ContextStore, type BuildCacheRecord, type BuildContext } from './build-context.js';
 import type { BuildOptions } from './build-options.js';
 import { prepareCopy } from './copy-instruction.js';
 import { expandWord } from '../dockerfile/shell-lex.js';
@@ -77,6 +77,16 @@ export class Builder {
     await unmountTree(this.d.workRoot, { detach: true }).catch(() => 0);
     await fs.rm(this.d.workRoot, { recursive: true, force: true });
     await fs.mkdir(this.d.workRoot, { recursive: true, mode: 0o700 });
+  }
+
+  /** Build cache records (the kept contexts), for `system df`. */
+  cacheUsage(): Promise<BuildCacheRecord[]> {
+    return this.#contexts.usage();
+  }
+
+  /** `builder prune` (POST /build/prune). */
+  pruneCache(all: boolean, keep: (r: BuildCacheRecord) => boolean): Promise<{ deleted: string[]; reclaimed: number }> {
+    return this.#contexts.pruneCache(all, keep);
   }
 
   /** Builds and tags; returns the image ID. Errors are thrown (the route reports them in the stream). */
