@@ -23,6 +23,8 @@ Options:
                            names of host-wide network objects: the default bridge <prefix>0 and
                            iptables chains <PREFIX>-… (default "berth"; several daemons on one host
                            each need their own)
+      --cleanup            remove this daemon's bridges, iptables chains and netns mounts, then exit
+                           (berthd leaves them when it stops: running containers keep using them)
   -h, --help               print usage
 `;
 
@@ -43,11 +45,18 @@ async function main(): Promise<void> {
       'default-address-pool': { type: 'string', multiple: true, default: [] },
       dns: { type: 'string', multiple: true, default: [] },
       'network-prefix': { type: 'string', default: 'berth' },
+      cleanup: { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
     },
   });
   if (values.help) {
     process.stdout.write(USAGE);
+    return;
+  }
+  if (values.cleanup) {
+    const { cleanupNetworking } = await import('../network/network-cleanup.js');
+    const removed = await cleanupNetworking({ dataRoot: values['data-root']!, execRoot: values['exec-root']!, prefix: checkPrefix(values['network-prefix']!) });
+    for (const r of removed) process.stderr.write(`berthd: removed ${r}\n`);
     return;
   }
   const runtime = values.runtime!;

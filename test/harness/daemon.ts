@@ -9,7 +9,6 @@ import { request } from 'node:http';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { randomBytes } from 'node:crypto';
-import { Firewall } from '../../src/network/firewall/index.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 /** dist/test/harness → repo root */
@@ -172,9 +171,10 @@ export class TestDaemon {
     killMonitorsUnder(this.dir);
     for (const m of mountsUnder(this.dir).reverse()) spawnSync('umount', ['-l', m]);
     for (const id of containerIds(this.dataRoot)) removeCgroup(`berth/${id}`);
-    // Network objects are host-wide: this daemon's bridges and iptables chains go too.
-    for (const bridge of [`${this.networkPrefix}0`, ...networkBridges(this.dataRoot)]) spawnSync('ip', ['link', 'del', bridge]);
-    await new Firewall({ prefix: this.networkPrefix.toUpperCase() }).teardown().catch((err: unknown) => process.stderr.write(`firewall teardown: ${String(err)}\n`));
+    // Network objects are host-wide: the daemon's own --cleanup removes its bridges and iptables chains.
+    const cleaned = spawnSync(BERTHD, ['--cleanup', '--data-root', this.dataRoot, '--exec-root', this.execRoot, '--network-prefix', this.networkPrefix], { encoding: 'utf8' });
+    if (cleaned.status !== 0) process.stderr.write(`berthd --cleanup failed: ${cleaned.stderr}\n`);
+    for (const m of mountsUnder(this.dir).reverse()) spawnSync('umount', ['-l', m]);
     await fs.rm(this.dir, { recursive: true, force: true });
   }
 }
@@ -194,21 +194,6 @@ export function mountsUnder(dir: string): string[] {
     .split('\n')
     .map((l) => l.split(' ')[4] ?? '')
     .filter((m) => m.startsWith(dir + '/'));
-}
-
-/** The Linux bridges of the daemon's user-defined networks, from their records. */
-function networkBridges(dataRoot: string): string[] {
-  const dir = path.join(dataRoot, 'networks');
-  const out: string[] = [];
-  for (const f of existsSync(dir) ? readdirSync(dir) : []) {
-    try {
-      const rec = JSON.parse(readFileSync(path.join(dir, f), 'utf8')) as { bridge?: string; predefined?: boolean };
-      if (rec.bridge && !rec.predefined) out.push(rec.bridge);
-    } catch {
-      // a temp file
-    }
-  }
-  return out;
 }
 
 function containerIds(dataRoot: string): string[] {

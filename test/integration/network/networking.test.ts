@@ -7,8 +7,11 @@
  */
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { request } from 'node:http';
-import { cliUnderTest, startDaemonWithBusybox, type RunResult, type TestDaemon } from '../../harness/daemon.js';
+import { execFileSync } from 'node:child_process';
+import { readdirSync } from 'node:fs';
+import { createServer, request } from 'node:http';
+import * as path from 'node:path';
+import { cliUnderTest, mountsUnder, startDaemonWithBusybox, type RunResult, type TestDaemon } from '../../harness/daemon.js';
 
 /** GET http://host:port/path from the test process (never blocking the event loop). */
 function httpGet(host: string, port: number, urlPath = '/'): Promise<{ status: number; body: string }> {
@@ -70,8 +73,10 @@ for (const which of cliUnderTest) describe(`networking (${which} CLI)`, () => {
     assert.match(inspect.NetworkSettings.Networks.bridge.MacAddress, /^02:42:/);
     assert.match(ok(['exec', 'plain', 'ip', 'route']), new RegExp(`default via ${inspect.NetworkSettings.Gateway.replace(/\./g, '\\.')}`));
     assert.match(ok(['exec', 'plain', 'cat', '/etc/hosts']), new RegExp(`${ip.replace(/\./g, '\\.')}\\s+${inspect.Config.Hostname}`));
-    // Reachable from the host and from another container on the same bridge.
+    // Reachable from the host and from another container on the same bridge — by address only:
+    // the default bridge has no embedded DNS, as in Docker.
     ok(['run', '--rm', 'busybox', 'ping', '-c', '1', '-W', '2', ip]);
+    assert.notEqual(cli(['run', '--rm', 'busybox', 'ping', '-c', '1', '-W', '1', 'plain']).code, 0);
     ok(['rm', '-f', 'plain']);
   });
 
@@ -197,6 +202,51 @@ for (const which of cliUnderTest) describe(`networking (${which} CLI)`, () => {
     assert.notEqual(overlap.code, 0);
     assert.match(overlap.stderr, /overlaps/);
     ok(['network', 'rm', 'fixed']);
+  });
+});
+
+describe('networking leaves nothing behind', () => {
+  it('veths, bridges, iptables rules, netns mounts and held ports go with their container, network and daemon', async () => {
+    const d = await startDaemonWithBusybox();
+    const chains = d.networkPrefix.toUpperCase();
+    const iptables = () => execFileSync('iptables-save', { encoding: 'utf8' });
+    const links = () => execFileSync('ip', ['-o', 'link', 'show'], { encoding: 'utf8' });
+    try {
+      const ok = (args: string[]) => {
+        const r = d.berth(args);
+        assert.equal(r.code, 0, `${args.join(' ')}: ${r.stderr}`);
+        return r.stdout;
+      };
+      const netId = ok(['network', 'create', 'tidy']).trim();
+      const bridge = `br-${netId.slice(0, 12)}`;
+      const port = 40000 + Math.floor(Math.random() * 5000);
+      ok(['run', '-d', '--name', 'c1', '--network', 'tidy', '-p', `127.0.0.1:${port}:80`, 'busybox', 'sleep', '300']);
+      ok(['run', '-d', '--name', 'c2', '-p', '80', 'busybox', 'sleep', '300']);
+      const ip1 = JSON.parse(ok(['inspect', 'c1']))[0].NetworkSettings.Networks.tidy.IPAddress as string;
+      assert.match(iptables(), new RegExp(`--to-destination ${ip1.replace(/\./g, '\\.')}:80`));
+      assert.equal(readdirSync(`/sys/class/net/${bridge}/brif`).length, 1);
+      assert.equal(mountsUnder(path.join(d.execRoot, 'netns')).filter((m) => !m.endsWith('/netns')).length, 2);
+
+      ok(['rm', '-f', 'c1', 'c2']);
+      await eventually(async () => {
+        assert.equal(readdirSync(`/sys/class/net/${bridge}/brif`).length, 0, 'the veth went with the container');
+        assert.equal(readdirSync(`/sys/class/net/${d.networkPrefix}0/brif`).length, 0);
+      });
+      assert.doesNotMatch(iptables(), new RegExp(`--to-destination ${ip1.replace(/\./g, '\\.')}:80`), 'the DNAT rule went with it');
+      assert.equal(mountsUnder(path.join(d.execRoot, 'netns')).filter((m) => !m.endsWith('/netns')).length, 0, 'netns files unmounted');
+      // The host port is free again: another program can take it.
+      await new Promise<void>((resolve, reject) => {
+        const srv = createServer().once('error', reject).listen(port, '127.0.0.1', () => srv.close(() => resolve()));
+      });
+
+      ok(['network', 'rm', 'tidy']);
+      assert.doesNotMatch(links(), new RegExp(`\\b${bridge}\\b`), 'the bridge went with its network');
+      assert.doesNotMatch(iptables(), new RegExp(bridge), 'and its rules');
+    } finally {
+      await d.cleanup();
+    }
+    assert.doesNotMatch(links(), new RegExp(`\\b${d.networkPrefix}0\\b`), 'berthd --cleanup removes the default bridge');
+    assert.doesNotMatch(iptables(), new RegExp(`\\b${chains}-`), 'and every chain of its prefix');
   });
 });
 
