@@ -1,13 +1,62 @@
 /**
  * System endpoints: /_ping, /version, /info.
+ * Disk use: /system/df and /build/prune.
  */
+import { encodeFilters } from './networks.js';
 import { readBody, type Transport } from './transport.js';
-import type { InfoResponse, VersionResponse } from './types.js';
+import type { ContainerSummary, Filters, ImageSummary, InfoResponse, VersionResponse } from './types.js';
+import type { Volume } from './volumes.js';
 
 export interface PingResult {
   apiVersion?: string;
   osType?: string;
   body: string;
+}
+
+/** The kinds GET /system/df can be asked about (`?type=`); none asked means all. */
+export type DiskUsageObject = 'container' | 'image' | 'volume' | 'build-cache';
+
+/** One build cache record of GET /system/df (moby's build.CacheRecord). */
+export interface BuildCacheRecord {
+  ID: string;
+  /** Deprecated in API 1.42 for Parents, still read when Parents is empty. */
+  Parent?: string;
+  Parents?: string[] | null;
+  Type: string;
+  Description: string;
+  InUse: boolean;
+  Shared: boolean;
+  Size: number;
+  /** RFC 3339, as Go's time.Time marshals. */
+  CreatedAt: string;
+  LastUsedAt?: string | null;
+  UsageCount: number;
+}
+
+/**
+ * GET /system/df, with the kinds not asked about (or sent as null) as empty
+ * lists. Containers come with SizeRw, volumes with UsageData.
+ */
+export interface DiskUsage {
+  LayersSize: number;
+  Images: ImageSummary[];
+  Containers: ContainerSummary[];
+  Volumes: Volume[];
+  BuildCache: BuildCacheRecord[];
+}
+
+/** `builder prune`'s choices (moby's build.CachePruneOptions, the fields API 1.45 knows). */
+export interface BuildCachePruneOptions {
+  /** Also the cache that is not dangling. */
+  all?: boolean;
+  /** Bytes of cache to keep. 0: no limit. */
+  keepStorage?: number;
+  filters?: Filters;
+}
+
+export interface BuildCachePruneReport {
+  CachesDeleted: string[] | null;
+  SpaceReclaimed: number;
 }
 
 export class SystemApi {
@@ -34,5 +83,35 @@ export class SystemApi {
 
   info(): Promise<InfoResponse> {
     return this.#t.json({ method: 'GET', path: '/info' });
+  }
+
+  /** GET /system/df: disk use by kind (all kinds unless `types` names some). */
+  async df(types: readonly DiskUsageObject[] = []): Promise<DiskUsage> {
+    const r = await this.#t.json<Partial<Record<keyof DiskUsage, unknown>> | null>({
+      method: 'GET',
+      path: '/system/df',
+      query: { type: types.length > 0 ? types : undefined },
+    });
+    const list = <T>(v: unknown): T[] => (Array.isArray(v) ? (v as T[]) : []);
+    return {
+      LayersSize: typeof r?.LayersSize === 'number' ? r.LayersSize : 0,
+      Images: list(r?.Images),
+      Containers: list(r?.Containers),
+      Volumes: list(r?.Volumes),
+      BuildCache: list(r?.BuildCache),
+    };
+  }
+
+  /**
+   * POST /build/prune, with the query docker's client builds: all=1 and
+   * keep-storage only when set, filters always (empty when there are none).
+   */
+  buildPrune(options: BuildCachePruneOptions = {}): Promise<BuildCachePruneReport> {
+    const keep = options.keepStorage ?? 0;
+    return this.#t.json({
+      method: 'POST',
+      path: '/build/prune',
+      query: { all: options.all === true ? '1' : undefined, 'keep-storage': keep !== 0 ? String(Math.trunc(keep)) : undefined, filters: encodeFilters(options.filters) ?? '' },
+    });
   }
 }

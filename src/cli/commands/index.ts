@@ -10,6 +10,7 @@ import { Option } from 'commander';
 import type { BerthCli } from '../cli-context.js';
 import { defaultHost } from '../client.js';
 import { BerthCommand } from './command.js';
+import { newBuilderPruneCommand } from './builder/prune.js';
 import { newAttachCommand } from './container/attach.js';
 import { newCommitCommand } from './container/commit.js';
 import { newCpCommand } from './container/cp.js';
@@ -53,9 +54,11 @@ import { newNetworkInspectCommand } from './network/inspect.js';
 import { newNetworkListCommand } from './network/ls.js';
 import { newNetworkPruneCommand } from './network/prune.js';
 import { newNetworkRmCommand } from './network/rm.js';
+import { newDiskUsageCommand } from './system/df.js';
 import { newInfoCommand } from './system/info.js';
 import { newSystemInspectCommand } from './system/inspect.js';
 import { newPingCommand } from './system/ping.js';
+import { newSystemPruneCommand } from './system/prune.js';
 import { newVersionCommand, cliVersion } from './system/version.js';
 import { newVolumeCreateCommand } from './volume/create.js';
 import { newVolumeInspectCommand } from './volume/inspect.js';
@@ -141,12 +144,21 @@ export const GROUPS: Readonly<Record<string, { description: string; verbs: Reado
       rm: { factory: newNetworkRmCommand, aliases: ['remove'] },
     },
   },
+  builder: {
+    description: 'Manage builds',
+    verbs: {
+      build: { factory: newBuildCommand },
+      prune: { factory: newBuilderPruneCommand },
+    },
+  },
   system: {
     description: 'Manage Berth',
     verbs: {
+      df: { factory: newDiskUsageCommand },
       info: { factory: newInfoCommand },
       inspect: { factory: newSystemInspectCommand, hidden: true },
       ping: { factory: newPingCommand, hidden: true },
+      prune: { factory: newSystemPruneCommand },
       version: { factory: newVersionCommand, hidden: true },
     },
   },
