@@ -7,7 +7,7 @@
 #
 #   bash bench/run.sh                      every benchmark
 #   BENCH_ONLY="run-rm exec" bash bench/run.sh
-#                                          some: memory run-rm exec ps run-d-50 commit save-load build
+#                                          some: memory run-rm exec ps run-d-50 commit save-load build network
 #   BENCH_RUNS=30 BENCH_RUNS_SLOW=5        hyperfine runs (slow: run-d-50, commit, save, load, build-bigctx-*)
 #   BENCH_DOCKERD=0                        no dockerd column even if docker.io is installed
 #   BENCH_BUILD_CTX_MIB=290 BENCH_BUILD_CTX_FILES=20000   the build benchmark's big context (bench/build.sh)
@@ -25,8 +25,9 @@ source bench/latency.sh
 source bench/throughput.sh
 source bench/memory.sh
 source bench/build.sh
+source bench/network.sh
 
-ONLY=${BENCH_ONLY:-memory run-rm exec ps run-d-50 commit save-load build}
+ONLY=${BENCH_ONLY:-memory run-rm exec ps run-d-50 commit save-load build network}
 mkdir -p "$OUT"
 : >"$OUT/figures.tsv"
 TMP=$(mktemp -d /tmp/bb-XXXXXX)
@@ -45,12 +46,15 @@ cleanup() {
   for r in "$TMP/run/runc" "$TMP/base-run/runc" "$TMP/bare" "$TMP/bare-d"; do
     runc --root "$r" list -q 2>/dev/null | xargs -r -n1 runc --root "$r" delete -f
   done
+  bin/berthd --cleanup --data-root "$TMP/data" --exec-root "$TMP/run" --network-prefix bbench 2>/dev/null
   grep -o " $TMP[^ ]*" /proc/self/mounts | sort -r | xargs -r -n1 umount -l
   rm -rf "$TMP"
 }
 trap cleanup EXIT
 
-bin/berthd --host "unix://$SOCK" --data-root "$TMP/data" --exec-root "$TMP/run" 2>"$OUT/berthd.log" &
+# Its own network names and subnets, so it clashes with no other daemon on the host (removed by --cleanup after).
+NETFLAGS=(--network-prefix bbench --bip 10.250.0.1/24 --default-address-pool base=10.250.0.0/16,size=24)
+bin/berthd --host "unix://$SOCK" --data-root "$TMP/data" --exec-root "$TMP/run" "${NETFLAGS[@]}" 2>"$OUT/berthd.log" &
 BERTHD_PID=$!
 for _ in $(seq 1 100); do "$DOCKER" -H "unix://$SOCK" version >/dev/null 2>&1 && break; sleep 0.1; done
 add_engine berthd "unix://$SOCK"
@@ -104,6 +108,7 @@ for b in $ONLY; do
     save-load) bench_save_load ;;
     memory) bench_memory ;;
     build) bench_build ;;
+    network) bench_network ;;
     *) echo "bench: unknown benchmark $b" >&2; exit 2 ;;
   esac
 done
