@@ -47,7 +47,8 @@ import { readJsonIfExists, writeJsonAtomic } from '../storage/atomic-write.js';
 import { ContainerMounts } from '../volumes/container-mounts.js';
 import { VolumeService } from '../volumes/volume-service.js';
 import { ContainerNetworks } from '../network/container-network.js';
-import { EmbeddedDns, hostUpstreams } from '../network/dns/index.js';
+import { hostUpstreams } from '../network/dns/upstream-address.js';
+import { lazyEmbeddedDns } from '../network/lazy-dns.js';
 import { Firewall, PortReserver } from '../network/firewall/index.js';
 import type { PoolSpec } from '../network/ipam/index.js';
 import { NameTable } from '../network/name-table.js';
@@ -121,7 +122,7 @@ export class Daemon {
       const netStore = new NetworkStore(cfg.dataRoot);
       const firewall = new Firewall({ prefix: cfg.network.prefix.toUpperCase() });
       const names = new NameTable((id) => netStore.tryGet(id));
-      const dns = new EmbeddedDns({ source: names, upstreams: () => (cfg.network.dns.length ? cfg.network.dns : hostResolvers()), onError: (err) => cfg.log(`dns: ${(err as Error)?.message ?? String(err)}`) });
+      const dns = lazyEmbeddedDns({ source: names, upstreams: () => (cfg.network.dns.length ? cfg.network.dns : hostResolvers()), onError: (err) => cfg.log(`dns: ${(err as Error)?.message ?? String(err)}`) });
       const networks = new NetworkService(netStore, firewall, dns, { bridgeName: `${cfg.network.prefix}0`, bip: cfg.network.bip, ...(cfg.network.pools.length ? { pools: cfg.network.pools } : {}) });
       await networks.init();
       this.#networks = networks;

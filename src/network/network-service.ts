@@ -12,7 +12,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { AlreadyExistsError, ConflictError, InvalidArgumentError, NotFoundError, PermissionDeniedError } from '../errors.js';
 import { nowRfc3339Nano } from '../containers/clock.js';
-import type { EmbeddedDns } from './dns/index.js';
+import type { GatewayDns } from './lazy-dns.js';
 import type { Firewall } from './firewall/firewall.js';
 import { AddressPool, allocateSubnet, canonicalCidr, cidrContains, findOverlap, formatIPv4, parseCidr, parseSubnet, DEFAULT_BRIDGE_SUBNET, type PoolSpec } from './ipam/index.js';
 import { ensureBridge, listAddresses, removeBridge } from './kernel/index.js';
@@ -52,7 +52,7 @@ export class NetworkService {
   constructor(
     readonly store: NetworkStore,
     private readonly firewall: Firewall,
-    private readonly dns: EmbeddedDns,
+    private readonly dns: GatewayDns,
     private readonly opts: NetworkOptions,
   ) {}
 
