@@ -41,6 +41,7 @@ import type { AttachBroker } from './attach-broker.js';
 import type { CgroupReader } from './cgroup-reader.js';
 import type { ContainerMounts } from '../volumes/container-mounts.js';
 import type { ContainerNet, ContainerNetworks, EndpointConfigWire } from '../network/container-network.js';
+import { portWishes } from '../network/port-publisher.js';
 
 export type WaitCondition = 'not-running' | 'next-exit' | 'removed';
 
@@ -107,6 +108,8 @@ export class ContainerService {
     });
     // Networks checked before anything is made: an unknown one fails the create (Docker: 404 at create).
     const networks = this.#d.networks.wishes(h.NetworkMode ?? 'bridge', body.NetworkingConfig?.EndpointsConfig ?? undefined);
+    portWishes(h.PortBindings ?? undefined, resolved.config.ExposedPorts, !!h.PublishAllPorts); // an invalid port spec fails the create, as Docker's
+
     const id = newContainerId();
     // As Docker's newContainer: the host's name with host networking, else the short ID.
     if (!resolved.config.Hostname) resolved.config.Hostname = h.NetworkMode === 'host' ? hostname() : id.slice(0, 12);

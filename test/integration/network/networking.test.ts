@@ -90,6 +90,9 @@ for (const which of cliUnderTest) describe(`networking (${which} CLI)`, () => {
       assert.match(out, new RegExp(`Address:\\s+${dbIp.replace(/\./g, '\\.')}`), `${name}: ${out}`);
     }
     ok(['run', '--rm', '--network', 'appnet', 'busybox', 'ping', '-c', '1', '-W', '2', 'db']);
+    // A fetches from B by name.
+    ok(['exec', 'db', 'sh', '-c', 'mkdir -p /w && echo from-db > /w/index.html && httpd -p 80 -h /w']);
+    assert.equal(ok(['run', '--rm', '--network', 'appnet', 'busybox', 'wget', '-qO-', 'http://database/index.html']), 'from-db\n');
     assert.match(ok(['run', '--rm', '--network', 'appnet', 'busybox', 'cat', '/etc/resolv.conf']), /nameserver \d+\.\d+\.\d+\.1\b/);
     // Another network: the name is unknown there and the address unreachable (isolation).
     const r = cli(['run', '--rm', '--network', 'othernet', 'busybox', 'nslookup', 'db']);
@@ -202,6 +205,9 @@ for (const which of cliUnderTest) describe(`networking (${which} CLI)`, () => {
     assert.notEqual(overlap.code, 0);
     assert.match(overlap.stderr, /overlaps/);
     ok(['network', 'rm', 'fixed']);
+    const badPort = await d.api('POST', '/containers/create', { Image: 'busybox', ExposedPorts: { '80/tcp': {} }, HostConfig: { PortBindings: { '80/tcp': [{ HostPort: '99999' }] } } });
+    assert.equal(badPort.status, 400);
+    assert.match(badPort.text, /invalid host port/);
   });
 });
 
