@@ -138,7 +138,14 @@ static void report(const char *json) {
   close_fd(&o_sync);
 }
 
+static void unlink_sockets(void);
+
+/*
+ * Every error reported is a failed start, followed by cleanup_and_fail: the
+ * sockets go first, so a client that reads the error never finds them.
+ */
 static void report_error(const char *fmt, ...) {
+  unlink_sockets();
   char msg[ERR_TAIL + 256];
   static char esc[sizeof msg * 6 + 32];
   va_list ap;
@@ -497,9 +504,13 @@ static void finish(void) {
 }
 
 /* ---- startup ---- */
-static void cleanup_and_fail(void) {
+static void unlink_sockets(void) {
   if (listen_fd >= 0) unlink(o_attach);
   if (console_fd >= 0) unlink(o_console);
+}
+
+static void cleanup_and_fail(void) {
+  unlink_sockets();
   _exit(1);
 }
 
