@@ -15,6 +15,7 @@ export type ErrorKind =
   | 'conflict'
   | 'failed_precondition'
   | 'permission_denied'
+  | 'unauthenticated'
   | 'unavailable'
   | 'not_implemented'
   | 'data_loss'
@@ -49,6 +50,10 @@ export class FailedPreconditionError extends BerthError {
 }
 export class PermissionDeniedError extends BerthError {
   override readonly kind = 'permission_denied';
+}
+/** No or wrong credentials (a registry's 401): distinct from permission_denied, which is a refusal of known credentials. */
+export class UnauthenticatedError extends BerthError {
+  override readonly kind = 'unauthenticated';
 }
 export class UnavailableError extends BerthError {
   override readonly kind = 'unavailable';

@@ -13,6 +13,7 @@ const STATUS: Record<ErrorKind, number> = {
   conflict: 409,
   failed_precondition: 412,
   permission_denied: 403,
+  unauthenticated: 401,
   unavailable: 503,
   not_implemented: 501,
   data_loss: 500,

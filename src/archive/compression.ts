@@ -2,12 +2,13 @@
  * Compression of layer streams, detected from the first bytes rather than
  * trusted from a media type: Docker accepts a gzipped tar wherever a tar is
  * expected, and so do we. gzip is decoded (node:zlib, multi-member streams
- * included); zstd, xz and bzip2 are recognised and refused by name, since
- * Node 20 has no decoder for them.
+ * included), zstd by the host's zstd (host/zstd-tool.ts: Node 20 has no
+ * decoder for it); xz and bzip2 are recognised and refused by name.
  */
 import { Readable } from 'node:stream';
 import { createGunzip, type ZlibOptions } from 'node:zlib';
 import { NotImplementedError } from '../errors.js';
+import { zstdDecoder } from '../host/zstd-tool.js';
 
 export type Compression = 'none' | 'gzip' | 'zstd' | 'xz' | 'bzip2';
 
@@ -28,6 +29,7 @@ export async function decompressed(input: NodeJS.ReadableStream | Readable): Pro
   // After 'end' nothing can be unshifted, so a tiny input is replayed from what was read.
   const plain = ended ? Readable.from(head.length > 0 ? [head] : []) : source;
   if (kind === 'none') return plain;
+  if (kind === 'zstd') return zstdDecoder(plain);
   if (kind !== 'gzip') {
     source.destroy();
     throw new NotImplementedError(`${kind}-compressed archives are not supported`);

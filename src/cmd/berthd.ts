@@ -23,6 +23,11 @@ Options:
                            names of host-wide network objects: the default bridge <prefix>0 and
                            iptables chains <PREFIX>-… (default "berth"; several daemons on one host
                            each need their own)
+      --insecure-registry string
+                           a registry reached over plain HTTP or unverified TLS: host[:port] or CIDR
+                           (repeatable; 127.0.0.0/8 always is)
+      --local-registries-only
+                           reach only loopback and --insecure-registry registries (no outside DNS query)
       --cleanup            remove this daemon's bridges, iptables chains and netns mounts, then exit
                            (berthd leaves them when it stops: running containers keep using them)
   -h, --help               print usage
@@ -45,6 +50,8 @@ async function main(): Promise<void> {
       'default-address-pool': { type: 'string', multiple: true, default: [] },
       dns: { type: 'string', multiple: true, default: [] },
       'network-prefix': { type: 'string', default: 'berth' },
+      'insecure-registry': { type: 'string', multiple: true, default: [] },
+      'local-registries-only': { type: 'boolean' },
       cleanup: { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
     },
@@ -72,6 +79,8 @@ async function main(): Promise<void> {
       dns: values.dns!,
       prefix: checkPrefix(values['network-prefix']!),
     },
+    insecureRegistries: values['insecure-registry']!,
+    localRegistriesOnly: values['local-registries-only'] === true,
     log: (msg) => process.stderr.write(`berthd: ${msg}\n`),
   });
   const { mkdir } = await import('node:fs/promises');

@@ -22,6 +22,7 @@ import { BuildCache } from '../build/builder/build-cache.js';
 import { Builder } from '../build/builder/builder.js';
 import { layerRoutes } from '../api/routes/layers.js';
 import { fileRoutes } from '../api/routes/files.js';
+import { distributionRoutes } from '../api/routes/distribution.js';
 import { systemRoutes } from '../api/routes/system.js';
 import { volumeRoutes } from '../api/routes/volumes.js';
 import { networkRoutes } from '../api/routes/networks.js';
@@ -34,6 +35,8 @@ import { ContainerStore } from '../containers/container-store.js';
 import { ExecService } from '../containers/exec-service.js';
 import { LocalContentStore } from '../content/content-store.js';
 import { chainIds } from '../content/digest.js';
+import { DistributionService } from '../distribution/distribution-service.js';
+import { RegistryHosts } from '../distribution/registry-hosts.js';
 import { openCgroup, detectCgroupLayout } from '../host/cgroups.js';
 import { processTable } from '../host/process-table.js';
 import { useCommandRunner } from '../host/exec-tool.js';
@@ -69,6 +72,10 @@ export interface DaemonConfig {
   version: string;
   log: (msg: string) => void;
   network: NetworkConfig;
+  /** `--insecure-registry` values: CIDRs or host[:port] reached over plain HTTP (127.0.0.0/8 always is). */
+  insecureRegistries?: string[];
+  /** Reach no registry but loopback and --insecure-registry ones (no outside DNS query either). */
+  localRegistriesOnly?: boolean;
 }
 
 /** berthd's network flags (src/cmd/berthd.ts). */
@@ -87,6 +94,7 @@ export class Daemon {
   #server?: ApiServer;
   #lock?: DataRootLock;
   #networks?: NetworkService;
+  #distribution?: DistributionService;
 
   constructor(readonly config: DaemonConfig) {}
 
@@ -141,6 +149,8 @@ export class Daemon {
       await buildCache.init();
       const builder = new Builder({ containers, attach, snapshotter, content, images, cache: buildCache, workRoot: path.join(cfg.dataRoot, 'build') });
       await builder.init();
+      const distribution = new DistributionService({ images, content, snapshotter, hosts: new RegistryHosts(cfg.insecureRegistries ?? [], cfg.localRegistriesOnly === true), version: cfg.version });
+      this.#distribution = distribution;
 
       const services: Services = {
         version: cfg.version,
@@ -172,6 +182,7 @@ export class Daemon {
         builder,
         volumes,
         networks,
+        distribution,
         networking: {
           containersOn: (networkId) =>
             containerNetworks.usersOf(networkId).flatMap((id) => {
@@ -191,6 +202,7 @@ export class Daemon {
       layerRoutes(router, services);
       buildRoutes(router, services);
       fileRoutes(router, services);
+      distributionRoutes(router, services);
       volumeRoutes(router, services);
       networkRoutes(router, services);
       diskUsageRoutes(router, services);
@@ -206,6 +218,7 @@ export class Daemon {
   async stop(): Promise<void> {
     await this.#server?.close();
     await this.#networks?.close();
+    this.#distribution?.close();
     await this.#lock?.release();
   }
 }

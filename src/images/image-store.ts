@@ -12,7 +12,7 @@ import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { type Digest, isDigestString } from '../content/digest.js';
 import { InvalidArgumentError, NotFoundError, isErrno } from '../errors.js';
-import { DEFAULT_TAG, familiarString, formatReference, normalizeReference, parseNormalizedNamed } from '../reference/reference.js';
+import { DEFAULT_TAG, familiarString, formatReference, normalizeReference, parseNormalizedNamed, referenceName } from '../reference/reference.js';
 import { readJsonIfExists, sweepTempFiles, writeJsonAtomic } from '../storage/atomic-write.js';
 import { Mutex } from '../storage/mutex.js';
 
@@ -99,9 +99,10 @@ export class ImageStore {
     const id = this.#refs.get(full) ?? (ref.digest !== undefined && ref.tag !== undefined ? this.#refs.get(formatReference({ ...ref, tag: undefined })) : undefined);
     if (id) return this.get(id);
     if (ref.digest !== undefined) {
-      // name@digest of a pulled or loaded image: its manifest digest.
+      // name@digest of a pulled or loaded image: its manifest digest, or the index it was pulled by.
+      const pulledBy = `${referenceName(ref)}@${ref.digest}`;
       for (const rec of this.#records.values()) {
-        if (rec.manifestDigest === ref.digest || rec.id === ref.digest) return rec;
+        if (rec.manifestDigest === ref.digest || rec.id === ref.digest || rec.repoDigests?.includes(pulledBy)) return rec;
       }
     }
     const byId = this.#byIdPrefix(nameOrId);

@@ -66,6 +66,8 @@ export class TestDaemon {
     // --dns 127.0.0.1: names the embedded DNS does not own are forwarded to nothing (a quick
     // SERVFAIL), so no test ever looks up an outside name.
     const network = ['--network-prefix', this.networkPrefix, '--bip', this.bip, '--default-address-pool', this.addressPool, '--dns', '127.0.0.1'];
+    // Pulls reach loopback registries only: a test that runs a missing image makes no outside lookup.
+    network.push('--local-registries-only');
     const proc = spawn(BERTHD, ['--host', this.host, '--data-root', this.dataRoot, '--exec-root', this.execRoot, ...network], {
       stdio: ['ignore', 'ignore', 'pipe'],
     });

@@ -14,7 +14,7 @@ import type { ServerResponse } from 'node:http';
 import { pipeline } from 'node:stream/promises';
 import { ContainerFiles } from '../../containers/container-files.js';
 import { pathStatHeader } from '../../containers/container-path.js';
-import { InvalidArgumentError, NotFoundError, NotImplementedError } from '../../errors.js';
+import { InvalidArgumentError, NotImplementedError } from '../../errors.js';
 import { commitContainer } from '../../images/commit.js';
 import { saveImages } from '../../images/transfer/archive-writer.js';
 import { importImage, type Platform } from '../../images/transfer/image-import.js';
@@ -23,6 +23,7 @@ import { formatReference, isValidTag, normalizeReference, parseNormalizedNamed }
 import type { ContainerConfigWire } from '../types/container-wire.js';
 import { messageOf } from '../http-status.js';
 import { queryBool, type RequestContext, type Router } from '../router.js';
+import { pullRoute } from './distribution.js';
 import type { Services } from './services.js';
 
 export function fileRoutes(r: Router, s: Services): void {
@@ -55,11 +56,8 @@ export function fileRoutes(r: Router, s: Services): void {
   r.add('POST', '/images/create', (ctx) =>
     consuming(ctx, async () => {
       const fromImage = ctx.query.get('fromImage');
-      if (fromImage) {
-        // TODO(distribution): pulling belongs to the registry client; when it lands, route fromImage there
-        // (this route is shared: import is fromSrc, pull is fromImage).
-        throw new NotFoundError(`pull access denied for ${fromImage}: registries are not reachable yet`);
-      }
+      // This route is shared: import is fromSrc, pull is fromImage (routes/distribution.ts).
+      if (fromImage) return pullRoute(ctx, s);
       const src = ctx.query.get('fromSrc');
       if (!src) throw new InvalidArgumentError('fromSrc or fromImage is required');
       if (src !== '-') throw new NotImplementedError(`importing from ${src} is not supported: only the request body ("-") can be imported`);

@@ -7,6 +7,7 @@ import type { ContainerService } from '../../containers/container-service.js';
 import type { ContainerSignals } from '../../containers/container-signals.js';
 import type { ExecService } from '../../containers/exec-service.js';
 import type { ContentStore } from '../../content/content-store.js';
+import type { DistributionService } from '../../distribution/distribution-service.js';
 import type { ImageRecord } from '../../images/image-store.js';
 import type { ImageService } from '../../images/image-service.js';
 import type { EndpointConfigWire } from '../../network/container-network.js';
@@ -45,4 +46,6 @@ export interface Services {
   volumes: VolumeService;
   networks: NetworkService;
   networking: Networking;
+  /** Pull, push and login against registries. */
+  distribution: DistributionService;
 }

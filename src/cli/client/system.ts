@@ -1,10 +1,11 @@
 /**
  * System endpoints: /_ping, /version, /info.
- * Disk use: /system/df and /build/prune.
+ * Disk use: /system/df and /build/prune. Registry login: /auth.
  */
+import { goJsonStringify } from '../../units/go-json.js';
 import { encodeFilters } from './networks.js';
 import { readBody, type Transport } from './transport.js';
-import type { ContainerSummary, Filters, ImageSummary, InfoResponse, VersionResponse } from './types.js';
+import type { AuthenticateResponse, ContainerSummary, Filters, ImageSummary, InfoResponse, RegistryAuthConfig, VersionResponse } from './types.js';
 import type { Volume } from './volumes.js';
 
 export interface PingResult {
@@ -113,5 +114,18 @@ export class SystemApi {
       path: '/build/prune',
       query: { all: options.all === true ? '1' : undefined, 'keep-storage': keep !== 0 ? String(Math.trunc(keep)) : undefined, filters: encodeFilters(options.filters) ?? '' },
     });
+  }
+
+  /**
+   * POST /auth: the daemon checks the credentials against the registry.
+   * A wrong password is a DaemonError with status 401.
+   */
+  login(auth: RegistryAuthConfig): Promise<AuthenticateResponse> {
+    // As docker's json.Encoder writes it: Go field order, empty fields left out, a final newline.
+    const body: RegistryAuthConfig = {};
+    for (const key of ['username', 'password', 'auth', 'email', 'serveraddress', 'identitytoken', 'registrytoken'] as const) {
+      if ((auth[key] ?? '') !== '') body[key] = auth[key];
+    }
+    return this.#t.json({ method: 'POST', path: '/auth', body: Buffer.from(`${goJsonStringify(body)}\n`), contentType: 'application/json' });
   }
 }

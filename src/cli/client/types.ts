@@ -279,3 +279,57 @@ export interface JsonMessage {
 
 /** Filters as the API takes them: name → accepted values. */
 export type Filters = Record<string, string[]>;
+
+/**
+ * A JSON message's progressDetail (moby's jsonmessage.JSONProgress): how far
+ * one layer's download, extraction or upload has got. `start` is a Unix time
+ * in seconds (for the time-left estimate), `units` replaces bytes ("items").
+ */
+export interface JsonProgressDetail {
+  current?: number;
+  total?: number;
+  start?: number;
+  hidecounts?: boolean;
+  units?: string;
+}
+
+/** A JSON message with every field docker's renderer reads (pull and push progress). */
+export interface JsonStreamMessage extends JsonMessage {
+  progressDetail?: JsonProgressDetail;
+  from?: string;
+  /** Unix seconds, printed before the line (events-style messages). */
+  time?: number;
+  timeNano?: number;
+}
+
+/**
+ * Registry credentials as the Engine API takes them: the body of POST /auth
+ * and, base64url-encoded, the X-Registry-Auth header (moby's
+ * registry.AuthConfig; Go field order, empty fields left out).
+ */
+export interface RegistryAuthConfig {
+  username?: string;
+  password?: string;
+  /** base64("user:password"), as stored in config.json. */
+  auth?: string;
+  email?: string;
+  serveraddress?: string;
+  identitytoken?: string;
+  registrytoken?: string;
+}
+
+/** POST /auth's answer: "Login Succeeded", and a token to store instead of the password when the registry gives one. */
+export interface AuthenticateResponse {
+  Status: string;
+  IdentityToken?: string;
+}
+
+/** One row of GET /images/search (moby's registry.SearchResult). */
+export interface ImageSearchResult {
+  name: string;
+  description: string;
+  star_count: number;
+  is_official: boolean;
+  /** Deprecated by Docker Hub; always false there. */
+  is_automated?: boolean;
+}

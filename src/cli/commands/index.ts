@@ -44,6 +44,7 @@ import { newLoadCommand } from './image/load.js';
 import { newImageListCommand } from './image/ls.js';
 import { newImagePruneCommand } from './image/prune.js';
 import { newPullCommand } from './image/pull.js';
+import { newPushCommand } from './image/push.js';
 import { newImageRmCommand } from './image/rm.js';
 import { newSaveCommand } from './image/save.js';
 import { newTagCommand } from './image/tag.js';
@@ -54,6 +55,11 @@ import { newNetworkInspectCommand } from './network/inspect.js';
 import { newNetworkListCommand } from './network/ls.js';
 import { newNetworkPruneCommand } from './network/prune.js';
 import { newNetworkRmCommand } from './network/rm.js';
+import { newRegistryGcCommand } from './registry/gc.js';
+import { newLoginCommand } from './registry/login.js';
+import { newLogoutCommand } from './registry/logout.js';
+import { newSearchCommand } from './registry/search.js';
+import { newRegistryServeCommand } from './registry/serve.js';
 import { newDiskUsageCommand } from './system/df.js';
 import { newInfoCommand } from './system/info.js';
 import { newSystemInspectCommand } from './system/inspect.js';
@@ -117,6 +123,7 @@ export const GROUPS: Readonly<Record<string, { description: string; verbs: Reado
       ls: { factory: newImageListCommand, aliases: ['list'] },
       prune: { factory: newImagePruneCommand },
       pull: { factory: newPullCommand },
+      push: { factory: newPushCommand },
       rm: { factory: newImageRmCommand, aliases: ['remove'] },
       save: { factory: newSaveCommand },
       tag: { factory: newTagCommand },
@@ -142,6 +149,17 @@ export const GROUPS: Readonly<Record<string, { description: string; verbs: Reado
       ls: { factory: newNetworkListCommand, aliases: ['list'] },
       prune: { factory: newNetworkPruneCommand },
       rm: { factory: newNetworkRmCommand, aliases: ['remove'] },
+    },
+  },
+  registry: {
+    description: 'Run a registry',
+    verbs: {
+      gc: { factory: newRegistryGcCommand },
+      // docker's top-level login/logout/search (docker/cli command/registry/); hidden here, shown at the top.
+      login: { factory: newLoginCommand, hidden: true },
+      logout: { factory: newLogoutCommand, hidden: true },
+      search: { factory: newSearchCommand, hidden: true },
+      serve: { factory: newRegistryServeCommand },
     },
   },
   builder: {
@@ -193,9 +211,13 @@ export const TOP_LEVEL: Readonly<Record<string, readonly [string, string]>> = {
   import: ['image', 'import'],
   load: ['image', 'load'],
   pull: ['image', 'pull'],
+  push: ['image', 'push'],
   rmi: ['image', 'rm'],
   save: ['image', 'save'],
   tag: ['image', 'tag'],
+  login: ['registry', 'login'],
+  logout: ['registry', 'logout'],
+  search: ['registry', 'search'],
   info: ['system', 'info'],
   inspect: ['system', 'inspect'],
   version: ['system', 'version'],

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { PassThrough, Readable } from 'node:stream';
-import { DaemonError } from '../client/daemon-error.js';
+import { JsonMessageError } from './json-display.js';
 import { displayJsonMessages } from './json-message.js';
 
 async function display(lines: string[], chunkSize = 7): Promise<string> {
@@ -16,20 +16,20 @@ async function display(lines: string[], chunkSize = 7): Promise<string> {
 }
 
 describe('JSON message stream display', () => {
-  it('prints stream text as is and status lines with their id', async () => {
+  it('prints stream text as is and status lines with their id (a legacy progress string without a line end, as docker)', async () => {
     const out = await display([
       '{"stream":"Loaded image: busybox:latest\\n"}\n',
       '{"status":"Pulling fs layer","id":"abc123"}\n',
       '{"status":"Downloading","id":"abc123","progress":"[=>  ] 1MB/2MB"}\n',
       '{"status":"Digest: sha256:00"}\n',
     ]);
-    assert.equal(out, 'Loaded image: busybox:latest\nabc123: Pulling fs layer\nabc123: Downloading [=>  ] 1MB/2MB\nDigest: sha256:00\n');
+    assert.equal(out, 'Loaded image: busybox:latest\nabc123: Pulling fs layer\nabc123: Downloading [=>  ] 1MB/2MBDigest: sha256:00\n');
   });
 
-  it('turns an error line into a DaemonError with its message', async () => {
+  it('turns an error line into a JsonMessageError with its message', async () => {
     await assert.rejects(
       display(['{"status":"Pulling"}\n', '{"errorDetail":{"message":"manifest unknown"},"error":"manifest unknown"}\n']),
-      (err: unknown) => err instanceof DaemonError && err.message === 'manifest unknown',
+      (err: unknown) => err instanceof JsonMessageError && err.message === 'manifest unknown',
     );
   });
 

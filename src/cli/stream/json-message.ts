@@ -1,14 +1,19 @@
 /**
- * Displays a JSON message stream (pull, load, import, bootstrap), the way
- * docker's jsonstream.Display does for a non-terminal: one line per
- * message. `stream` text is written as is ("Loaded image: busybox:latest\n"),
- * `status` lines are prefixed with their layer id, and an `error` /
- * `errorDetail` line ends the display with that message as a DaemonError
- * (the HTTP status was already 200 when the failure happened).
+ * JSON message streams (pull, push, load, import, bootstrap, build): the
+ * line reader, and displayJsonMessages, which shows a stream the way the
+ * docker CLI's DisplayJSONMessagesToStream does — per-layer lines updated in
+ * place when `out` is a terminal, a compact log otherwise (the rendering is
+ * json-display.ts). An `errorDetail` message ends the display with a
+ * JsonMessageError carrying its message (the HTTP status was already 200
+ * when the failure happened).
+ *
+ * formatJsonMessage / checkJsonMessage are the older one-line-per-message
+ * helpers that `bootstrap` and `build` use.
  */
 import type { Readable, Writable } from 'node:stream';
 import { DaemonError } from '../client/daemon-error.js';
-import type { JsonMessage } from '../client/types.js';
+import type { JsonMessage, JsonStreamMessage } from '../client/types.js';
+import { JsonMessageDisplay, type DisplayMode } from './json-display.js';
 
 /** Splits a byte stream into parsed JSON messages (one document per line). */
 export async function* readJsonMessages(source: Readable | AsyncIterable<Buffer>): AsyncGenerator<JsonMessage> {
@@ -45,18 +50,31 @@ export function checkJsonMessage(m: JsonMessage): void {
 export interface DisplayOptions {
   /** Receives each message before display (aux payloads such as image ids). */
   onMessage?: (m: JsonMessage) => void;
+  /** Overrides what is read from `out` (isTTY, columns): for tests and fixed-width output. */
+  mode?: DisplayMode;
 }
 
-/** Writes every message to `out` (when given) and throws on an error message. */
+/** docker's streams.Out: a terminal when the stream says so, as wide as it says (200 when it cannot tell). */
+export function displayModeOf(out: Writable | undefined): DisplayMode {
+  const tty = out as (Writable & { isTTY?: boolean; columns?: number }) | undefined;
+  return { terminal: tty?.isTTY === true, width: () => tty?.columns };
+}
+
+/**
+ * Shows every message on `out` (nothing when undefined: quiet) and throws
+ * JsonMessageError at the first error message.
+ */
 export async function displayJsonMessages(
   source: Readable | AsyncIterable<Buffer>,
   out: Writable | undefined,
   options: DisplayOptions = {},
 ): Promise<void> {
+  const display = new JsonMessageDisplay(options.mode ?? displayModeOf(out));
+  const write = (text: string): void => {
+    if (text !== '' && out !== undefined) out.write(text);
+  };
   for await (const m of readJsonMessages(source)) {
-    checkJsonMessage(m);
     options.onMessage?.(m);
-    const line = formatJsonMessage(m);
-    if (line !== undefined && out !== undefined) out.write(line);
+    write(display.render(m as JsonStreamMessage, write));
   }
 }

@@ -61,7 +61,9 @@ export class LayerStager {
 
   /** A sink when head (the file's first bytes) looks like a layer; undefined otherwise. */
   async open(head: Buffer): Promise<StageSink | undefined> {
-    const gzip = detectCompression(head) === 'gzip';
+    // gzip, or zstd (OCI `+zstd` layers, from a pull): both decoded by decompressed().
+    const kind = detectCompression(head);
+    const gzip = kind === 'gzip' || kind === 'zstd';
     if (!gzip && !isUstarHeader(head)) return undefined;
     const key = `extract-load-${randomBytes(8).toString('hex')}`;
     await this.snapshotter.prepare(key);
