@@ -10,23 +10,17 @@
  * never deletes such a file.
  */
 import { randomBytes } from 'node:crypto';
-import { promises as fs, constants as fsConstants } from 'node:fs';
+import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { isErrno } from '../../errors.js';
+import { fsyncDir } from '../../storage/atomic-write.js';
 
 export interface SmallWriteOptions {
   /** false: skip the fsyncs (still all-or-nothing). */
   durable?: boolean;
 }
 
-export async function fsyncDir(dir: string): Promise<void> {
-  const handle = await fs.open(dir, fsConstants.O_RDONLY | fsConstants.O_DIRECTORY);
-  try {
-    await handle.sync();
-  } finally {
-    await handle.close();
-  }
-}
+export { fsyncDir };
 
 export function tempName(tmpDir: string): string {
   return path.join(tmpDir, `${Date.now().toString(36)}-${randomBytes(8).toString('hex')}`);

@@ -13,7 +13,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it, type TestContext } from 'node:test';
 import { goldenOutput, streamFixture } from '../../stream/stream-fixtures.js';
-import { berth, configDir, docker, hasDocker, requestLines, scriptedDaemon, type Daemon, type Reply, type Seen } from '../registry/scripted-daemon.js';
+import { berth, configDir, docker, hasDocker, requestLines, scriptedDaemon, type Daemon, type Reply, type Seen } from '../../testing/scripted-daemon.js';
 
 const DIGEST = `sha256:${'e'.repeat(64)}`;
 const b64 = (s: string): string => Buffer.from(s).toString('base64');

@@ -6,30 +6,8 @@
  * are proven by test/integration/network/cli.test.ts against berthd.
  */
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
-import http from 'node:http';
-import type { Socket } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { PassThrough, Readable } from 'node:stream';
 import { describe, it, type TestContext } from 'node:test';
-import { BerthCli } from '../../cli-context.js';
-import { decideExit } from '../../exit-code.js';
-import { buildProgram } from '../index.js';
-
-interface Seen {
-  method: string;
-  path: string;
-  query: URLSearchParams;
-  body: string;
-}
-
-interface Reply {
-  status: number;
-  body?: unknown;
-}
-
-type Script = (req: Seen) => Reply | undefined;
+import { berth, scriptedDaemon, type Daemon, type Reply, type Script, type Seen } from '../../testing/scripted-daemon.js';
 
 const ID = 'e'.repeat(64);
 const NET = {
@@ -51,76 +29,24 @@ const NET = {
 };
 const notFound = (name: string): Reply => ({ status: 404, body: { message: `network ${name} not found` } });
 
-/** A daemon answering from `script` (then from defaults) on a temporary unix socket; every request is recorded. */
-async function scriptedDaemon(t: TestContext, script: Script = () => undefined, apiVersion = '1.45'): Promise<{ host: string; seen: Seen[] }> {
-  const dir = mkdtempSync(join(tmpdir(), 'berth-net-'));
-  const seen: Seen[] = [];
-  const server = http.createServer((req, res) => {
-    let body = '';
-    req.on('data', (d: Buffer) => (body += d.toString()));
-    req.on('end', () => {
-      const url = new URL(req.url!, 'http://x');
-      if (url.pathname === '/_ping') {
-        res.setHeader('Api-Version', apiVersion);
-        res.end('OK');
-        return;
-      }
-      const r: Seen = { method: req.method!, path: url.pathname.replace(/^\/v1\.\d+/, ''), query: url.searchParams, body };
-      seen.push(r);
-      const reply = script(r) ?? defaults(r);
-      res.writeHead(reply.status, { 'Content-Type': 'application/json' });
-      res.end(reply.body === undefined ? '' : JSON.stringify(reply.body));
-    });
-  });
-  const open = new Set<Socket>();
-  server.on('connection', (s: Socket) => {
-    open.add(s);
-    s.on('close', () => open.delete(s));
-  });
-  const socketPath = join(dir, 'api.sock');
-  await new Promise<void>((resolve) => server.listen(socketPath, resolve));
-  t.after(async () => {
-    for (const s of open) s.destroy();
-    await new Promise<void>((resolve) => server.close(() => resolve()));
-    rmSync(dir, { recursive: true, force: true });
-  });
-  return { host: `unix://${socketPath}`, seen };
-}
-
-function defaults(r: Seen): Reply {
+/** The replies of a daemon with one network, front, that takes every change; the rest is a 404. */
+function defaults(r: Seen): Reply | undefined {
   if (r.method === 'POST' && r.path === '/networks/create') return { status: 201, body: { Id: ID, Warning: '' } };
   if (r.method === 'GET' && r.path === '/networks') return { status: 200, body: [NET] };
   if (r.method === 'POST' && r.path === '/networks/prune') return { status: 200, body: { NetworksDeleted: null } };
   if (r.method === 'DELETE' || r.path.endsWith('/connect') || r.path.endsWith('/disconnect')) return { status: r.method === 'DELETE' ? 204 : 200 };
   if (r.method === 'GET' && r.path === '/networks/front') return { status: 200, body: NET };
-  return { status: 404, body: { message: `page not found: ${r.path}` } };
+  return undefined;
 }
 
-/** Runs `berth ARGS` in-process against `host`, as src/cmd/berth.ts would, and returns what it printed and its exit status. */
-async function berth(host: string, args: string[], input = ''): Promise<{ stdout: string; stderr: string; status: number }> {
-  const out = new PassThrough();
-  const err = new PassThrough();
-  let stdout = '';
-  let stderr = '';
-  out.on('data', (d: Buffer) => (stdout += d.toString()));
-  err.on('data', (d: Buffer) => (stderr += d.toString()));
-  const cli = new BerthCli({ in: Readable.from(input === '' ? [] : [input]), out, err }, host);
-  let status = 0;
-  try {
-    await buildProgram(cli).parseAsync(args, { from: 'user' });
-  } catch (e) {
-    const decision = decideExit(e);
-    status = decision.status;
-    if (decision.message !== '') stderr += decision.message.endsWith('\n') ? decision.message : `${decision.message}\n`;
-  } finally {
-    cli.close();
-  }
-  return { stdout, stderr, status };
+/** A daemon answering from `script`, then from defaults, announcing `apiVersion` (1.45 unless given). */
+function networkDaemon(t: TestContext, script?: Script, apiVersion?: string): Promise<Daemon> {
+  return scriptedDaemon(t, script, { apiVersion, defaults });
 }
 
 describe('network create', () => {
   it('sends docker\'s body for a bare name and prints the new ID', async (t) => {
-    const d = await scriptedDaemon(t);
+    const d = await networkDaemon(t);
     assert.deepEqual(await berth(d.host, ['network', 'create', 'foo']), { stdout: `${ID}\n`, stderr: '', status: 0 });
     assert.equal(d.seen.length, 1);
     assert.equal(
@@ -130,7 +56,7 @@ describe('network create', () => {
   });
 
   it('maps every flag as docker 28.2.2 does (byte for byte)', async (t) => {
-    const d = await scriptedDaemon(t);
+    const d = await networkDaemon(t);
     const r = await berth(d.host, [
       'network', 'create', '-d', 'bridge', '--subnet', '10.1.0.0/16', '--gateway', '10.1.0.1', '--ip-range', '10.1.2.0/24', '--internal', '--attachable',
       '--label', 'a=b', '--label', 'c', '-o', 'com.x=1', '-o', 'y', '--ipv6', '--aux-address', 'host1=10.1.0.5', '--ipam-opt', 'q=r', 'bar',
@@ -143,7 +69,7 @@ describe('network create', () => {
   });
 
   it('takes comma lists, --flag=false, scope and config-from like docker', async (t) => {
-    const d = await scriptedDaemon(t);
+    const d = await networkDaemon(t);
     await berth(d.host, ['network', 'create', '--subnet', '10.1.0.0/16,10.2.0.0/16', '--gateway', '10.2.0.1', '--ipv6=false', '--internal=false',
       '--scope', 'local', '--config-from', 'x', '--config-only', '--ingress', '--ipam-driver', 'foo', 'q']);
     assert.equal(
@@ -153,13 +79,13 @@ describe('network create', () => {
   });
 
   it('asks daemons older than API 1.44 to check for duplicate names', async (t) => {
-    const d = await scriptedDaemon(t, undefined, '1.43');
+    const d = await networkDaemon(t, undefined, '1.43');
     await berth(d.host, ['network', 'create', 'foo']);
     assert.equal((JSON.parse(d.seen[0]!.body) as { CheckDuplicate?: boolean }).CheckDuplicate, true);
   });
 
   it('refuses inconsistent IPAM flags before any request (exit 1) and bad flag values with usage (exit 125)', async (t) => {
-    const d = await scriptedDaemon(t);
+    const d = await networkDaemon(t);
     assert.deepEqual(await berth(d.host, ['network', 'create', '--subnet', '10.1.0.0/16', '--gateway', '10.2.0.1', 'x']), {
       stdout: '',
       stderr: 'no matching subnet for gateway 10.2.0.1\n',
@@ -178,7 +104,7 @@ describe('network create', () => {
   });
 
   it('prints the daemon\'s refusal', async (t) => {
-    const d = await scriptedDaemon(t, () => ({ status: 409, body: { message: 'network with name dup already exists' } }));
+    const d = await networkDaemon(t, () => ({ status: 409, body: { message: 'network with name dup already exists' } }));
     assert.deepEqual(await berth(d.host, ['network', 'create', 'dup']), {
       stdout: '',
       stderr: 'Error response from daemon: network with name dup already exists\n',
@@ -189,7 +115,7 @@ describe('network create', () => {
 
 describe('network ls', () => {
   it('sends filters as docker does and prints the table', async (t) => {
-    const d = await scriptedDaemon(t);
+    const d = await networkDaemon(t);
     const r = await berth(d.host, ['network', 'list', '-f', 'name=b', '--filter', 'label=x=y', '-f', 'name=a']);
     assert.equal(r.stdout, 'NETWORK ID     NAME      DRIVER    SCOPE\naaaaaaaaaaaa   front     bridge    local\n');
     assert.equal(d.seen[0]!.path, '/networks');
@@ -199,7 +125,7 @@ describe('network ls', () => {
   });
 
   it('refuses arguments and malformed filters', async (t) => {
-    const d = await scriptedDaemon(t);
+    const d = await networkDaemon(t);
     const extra = await berth(d.host, ['network', 'ls', 'x']);
     assert.equal(extra.status, 1);
     assert.match(extra.stderr, /^berth: 'berth network ls' accepts no arguments\n/);
@@ -212,7 +138,7 @@ describe('network ls', () => {
 
 describe('network inspect', () => {
   it('prints the networks found and reports the others (exit 1)', async (t) => {
-    const d = await scriptedDaemon(t, (r) => (r.path === '/networks/nope' ? notFound('nope') : undefined));
+    const d = await networkDaemon(t, (r) => (r.path === '/networks/nope' ? notFound('nope') : undefined));
     const r = await berth(d.host, ['network', 'inspect', 'front', 'nope', 'front']);
     assert.equal(r.status, 1);
     assert.equal(r.stderr, 'Error response from daemon: network nope not found\n');
@@ -222,7 +148,7 @@ describe('network inspect', () => {
   });
 
   it('applies -f on the typed view, asks for verbose output with -v, and refuses an empty name', async (t) => {
-    const d = await scriptedDaemon(t);
+    const d = await networkDaemon(t);
     const r = await berth(d.host, ['network', 'inspect', '-v', '-f', '{{.ID}} {{.Created}} {{.IPAM.Config}}', 'front']);
     assert.equal(r.stdout, `${NET.Id} 2024-03-01 12:00:00 +0000 UTC [{172.18.0.0/16  172.18.0.1 map[]}]\n`);
     assert.equal(d.seen[0]!.query.get('verbose'), 'true');
@@ -236,7 +162,7 @@ describe('network inspect', () => {
 
 describe('network rm', () => {
   it('prints each network removed and each failure, then exits 1', async (t) => {
-    const d = await scriptedDaemon(t, (r) => {
+    const d = await networkDaemon(t, (r) => {
       if (r.path === '/networks/nope') return notFound('nope');
       if (r.path === '/networks/bridge') return { status: 403, body: { message: 'bridge is a pre-defined network and cannot be removed' } };
       return undefined;
@@ -250,7 +176,7 @@ describe('network rm', () => {
   });
 
   it('skips missing networks quietly with -f, but not other failures', async (t) => {
-    const d = await scriptedDaemon(t, (r) => (r.path === '/networks/nope' ? notFound('nope') : r.path === '/networks/busy' ? { status: 403, body: { message: 'busy' } } : undefined));
+    const d = await networkDaemon(t, (r) => (r.path === '/networks/nope' ? notFound('nope') : r.path === '/networks/busy' ? { status: 403, body: { message: 'busy' } } : undefined));
     assert.deepEqual(await berth(d.host, ['network', 'remove', '-f', 'nope', 'front']), { stdout: 'front\n', stderr: '', status: 0 });
     assert.deepEqual(await berth(d.host, ['network', 'rm', '-f', 'busy']), { stdout: '', stderr: 'Error response from daemon: busy\n', status: 1 });
   });
@@ -260,15 +186,15 @@ describe('network prune', () => {
   const WARNING = 'WARNING! This will remove all custom networks not used by at least one container.\nAre you sure you want to continue? [y/N] ';
 
   it('asks first, and does nothing when the answer is not y', async (t) => {
-    const d = await scriptedDaemon(t);
-    assert.deepEqual(await berth(d.host, ['network', 'prune'], 'n\n'), { stdout: WARNING, stderr: '', status: 0 });
+    const d = await networkDaemon(t);
+    assert.deepEqual(await berth(d.host, ['network', 'prune'], { input: 'n\n' }), { stdout: WARNING, stderr: '', status: 0 });
     assert.deepEqual(await berth(d.host, ['network', 'prune']), { stdout: WARNING, stderr: '', status: 0 });
     assert.equal(d.seen.length, 0);
   });
 
   it('prints the networks deleted, with docker\'s trailing empty line', async (t) => {
-    const d = await scriptedDaemon(t, (r) => (r.path === '/networks/prune' ? { status: 200, body: { NetworksDeleted: ['n1', 'n2'] } } : undefined));
-    assert.deepEqual(await berth(d.host, ['network', 'prune', '--filter', 'label=a', '--filter', 'until=1h'], 'y\n'), {
+    const d = await networkDaemon(t, (r) => (r.path === '/networks/prune' ? { status: 200, body: { NetworksDeleted: ['n1', 'n2'] } } : undefined));
+    assert.deepEqual(await berth(d.host, ['network', 'prune', '--filter', 'label=a', '--filter', 'until=1h'], { input: 'y\n' }), {
       stdout: `${WARNING}Deleted Networks:\nn1\nn2\n\n`,
       stderr: '',
       status: 0,
@@ -277,7 +203,7 @@ describe('network prune', () => {
   });
 
   it('prints nothing when nothing was deleted', async (t) => {
-    const d = await scriptedDaemon(t);
+    const d = await networkDaemon(t);
     assert.deepEqual(await berth(d.host, ['network', 'prune', '-f']), { stdout: '', stderr: '', status: 0 });
     assert.equal(d.seen[0]!.query.has('filters'), false);
   });
@@ -285,7 +211,7 @@ describe('network prune', () => {
 
 describe('network connect / disconnect', () => {
   it('sends the endpoint settings docker sends (without its zero-valued fields)', async (t) => {
-    const d = await scriptedDaemon(t);
+    const d = await networkDaemon(t);
     assert.deepEqual(await berth(d.host, ['network', 'connect', 'front', 'web']), { stdout: '', stderr: '', status: 0 });
     await berth(d.host, ['network', 'connect', '--alias', 'a1', '--alias', 'a2,a3', '--ip', '172.18.0.9', '--ip6', 'fd00::9', '--link', 'other:o',
       '--link-local-ip', '169.254.1.1', '--driver-opt', ' k = v ', 'front', 'web']);
@@ -298,7 +224,7 @@ describe('network connect / disconnect', () => {
   });
 
   it('refuses bad links and driver options as docker does', async (t) => {
-    const d = await scriptedDaemon(t);
+    const d = await networkDaemon(t);
     const link = await berth(d.host, ['network', 'connect', '--link', 'a:b:c', 'front', 'web']);
     assert.equal(link.status, 125);
     assert.match(link.stderr, /^invalid argument "a:b:c" for "--link" flag: bad format for links: a:b:c\n\nUsage: {2}berth network connect \[OPTIONS\] NETWORK CONTAINER\n/);
@@ -315,7 +241,7 @@ describe('network connect / disconnect', () => {
   });
 
   it('disconnects, with Force under -f, and reports a missing network', async (t) => {
-    const d = await scriptedDaemon(t, (r) => (r.path === '/networks/nope/disconnect' ? notFound('nope') : undefined));
+    const d = await networkDaemon(t, (r) => (r.path === '/networks/nope/disconnect' ? notFound('nope') : undefined));
     await berth(d.host, ['network', 'disconnect', 'front', 'web']);
     await berth(d.host, ['network', 'disconnect', '-f', 'front', 'web']);
     assert.deepEqual(d.seen.map((s) => s.body), ['{"Container":"web","Force":false}', '{"Container":"web","Force":true}']);

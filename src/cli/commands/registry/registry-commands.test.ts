@@ -12,7 +12,7 @@ import assert from 'node:assert/strict';
 import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it, type TestContext } from 'node:test';
-import { berth, configDir, docker, hasDocker, requestLines, scriptedDaemon, type Daemon, type Ran, type Script } from './scripted-daemon.js';
+import { berth, configDir, docker, hasDocker, requestLines, scriptedDaemon, type Daemon, type Ran, type Script } from '../../testing/scripted-daemon.js';
 
 const b64 = (s: string): string => Buffer.from(s).toString('base64');
 const warning = (file: string): string =>

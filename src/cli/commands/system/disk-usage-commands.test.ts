@@ -7,125 +7,26 @@
  * things. Disk use itself is proven by test/integration/system/disk-usage.test.ts.
  */
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
-import http from 'node:http';
-import type { Socket } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { PassThrough, Readable } from 'node:stream';
 import { describe, it, type TestContext } from 'node:test';
-import { BerthCli } from '../../cli-context.js';
-import { decideExit } from '../../exit-code.js';
 import { diskUsageFixture } from '../../formatter/testdata/disk-usage-fixture.js';
-import { buildProgram } from '../index.js';
+import { berth, configDir, docker, hasDocker, scriptedDaemon, type Daemon, type Ran, type Reply, type Script, type Seen } from '../../testing/scripted-daemon.js';
 
 process.env['TZ'] = 'UTC';
 
-const DOCKER = '/usr/local/bin/docker';
-const hasDocker = existsSync(DOCKER);
-
-interface Seen {
-  method: string;
-  path: string;
-  query: URLSearchParams;
-}
-
-interface Reply {
-  status: number;
-  body?: unknown;
-}
-
-type Script = (req: Seen) => Reply | undefined;
-
-interface Ran {
-  stdout: string;
-  stderr: string;
-  status: number;
-}
-
-interface Daemon {
-  host: string;
-  seen: Seen[];
-  dir: string;
-}
-
-/** A daemon answering from `script` (then from defaults) on a temporary unix socket; every API request is recorded. */
-async function scriptedDaemon(t: TestContext, script: Script = () => undefined): Promise<Daemon> {
-  const dir = mkdtempSync(join(tmpdir(), 'berth-df-'));
-  const seen: Seen[] = [];
+/** A daemon answering from `script`, then with the disk-usage fixture and prunes that removed nothing. */
+function dfDaemon(t: TestContext, script: Script): Promise<Daemon> {
   // One answer per daemon, so berth and docker see the same times.
   const usage = diskUsageFixture(Date.now());
-  const server = http.createServer((req, res) => {
-    req.resume();
-    req.on('end', () => {
-      const url = new URL(req.url!, 'http://x');
-      if (url.pathname === '/_ping') {
-        res.writeHead(200, { 'Api-Version': '1.45', OSType: 'linux', 'Content-Type': 'text/plain' });
-        res.end(req.method === 'HEAD' ? undefined : 'OK');
-        return;
-      }
-      const r: Seen = { method: req.method!, path: url.pathname.replace(/^\/v1\.\d+/, ''), query: url.searchParams };
-      seen.push(r);
-      const reply = script(r) ?? (r.method === 'GET' && r.path === '/system/df' ? { status: 200, body: usage } : defaults(r));
-      res.writeHead(reply.status, { 'Content-Type': 'application/json' });
-      res.end(reply.body === undefined ? '' : JSON.stringify(reply.body));
-    });
-  });
-  const open = new Set<Socket>();
-  server.on('connection', (s: Socket) => {
-    open.add(s);
-    s.on('close', () => open.delete(s));
-  });
-  const socketPath = join(dir, 'api.sock');
-  await new Promise<void>((resolve) => server.listen(socketPath, resolve));
-  t.after(async () => {
-    for (const s of open) s.destroy();
-    await new Promise<void>((resolve) => server.close(() => resolve()));
-    rmSync(dir, { recursive: true, force: true });
-  });
-  return { host: `unix://${socketPath}`, seen, dir };
-}
-
-function defaults(r: Seen): Reply {
-  if (r.path === '/containers/prune') return { status: 200, body: { ContainersDeleted: null, SpaceReclaimed: 0 } };
-  if (r.path === '/networks/prune') return { status: 200, body: { NetworksDeleted: null } };
-  if (r.path === '/volumes/prune') return { status: 200, body: { VolumesDeleted: null, SpaceReclaimed: 0 } };
-  if (r.path === '/images/prune') return { status: 200, body: { ImagesDeleted: null, SpaceReclaimed: 0 } };
-  if (r.path === '/build/prune') return { status: 200, body: { CachesDeleted: null, SpaceReclaimed: 0 } };
-  return { status: 404, body: { message: `page not found: ${r.path}` } };
-}
-
-/** Runs `berth ARGS` in-process against `host`, as src/cmd/berth.ts would. */
-async function berth(d: Daemon, args: string[], input = ''): Promise<Ran> {
-  const out = new PassThrough();
-  const err = new PassThrough();
-  let stdout = '';
-  let stderr = '';
-  out.on('data', (b: Buffer) => (stdout += b.toString()));
-  err.on('data', (b: Buffer) => (stderr += b.toString()));
-  const cli = new BerthCli({ in: Readable.from(input === '' ? [] : [input]), out, err }, d.host);
-  let status = 0;
-  try {
-    await buildProgram(cli).parseAsync(args, { from: 'user' });
-  } catch (e) {
-    const decision = decideExit(e);
-    status = decision.status;
-    if (decision.message !== '') stderr += decision.message.endsWith('\n') ? decision.message : `${decision.message}\n`;
-  } finally {
-    cli.close();
-  }
-  return { stdout, stderr, status };
-}
-
-/** Runs the real docker CLI against the scripted daemon (asynchronously: the server lives in this process). */
-function docker(d: Daemon, args: string[], input = ''): Promise<Ran> {
-  return new Promise((resolve) => {
-    const child = execFile(DOCKER, args, { env: { ...process.env, DOCKER_HOST: d.host, DOCKER_CONFIG: join(d.dir, 'docker-config'), TZ: 'UTC' } }, (error, stdout, stderr) => {
-      resolve({ stdout, stderr, status: error === null ? 0 : typeof error.code === 'number' ? error.code : 1 });
-    });
-    child.stdin!.end(input);
-  });
+  const defaults = (r: Seen): Reply | undefined => {
+    if (r.method === 'GET' && r.path === '/system/df') return { status: 200, body: usage };
+    if (r.path === '/containers/prune') return { status: 200, body: { ContainersDeleted: null, SpaceReclaimed: 0 } };
+    if (r.path === '/networks/prune') return { status: 200, body: { NetworksDeleted: null } };
+    if (r.path === '/volumes/prune') return { status: 200, body: { VolumesDeleted: null, SpaceReclaimed: 0 } };
+    if (r.path === '/images/prune') return { status: 200, body: { ImagesDeleted: null, SpaceReclaimed: 0 } };
+    if (r.path === '/build/prune') return { status: 200, body: { CachesDeleted: null, SpaceReclaimed: 0 } };
+    return undefined;
+  };
+  return scriptedDaemon(t, script, { defaults });
 }
 
 /** The filters of a request, however they were encoded ({"k":["v"]} or docker's {"k":{"v":true}}), as sorted pairs. */
@@ -146,12 +47,12 @@ function asked(r: Seen): string {
 
 /** Runs the same command line through berth, then (when installed) docker on a fresh record, and checks they agree. */
 async function both(t: TestContext, script: Script, args: string[], input = '', o: { compareStderr?: boolean } = {}): Promise<{ ran: Ran; seen: Seen[] }> {
-  const d = await scriptedDaemon(t, script);
-  const ran = await berth(d, args, input);
+  const d = await dfDaemon(t, script);
+  const ran = await berth(d.host, args, { input });
   const seen = [...d.seen];
   if (hasDocker) {
     d.seen.length = 0;
-    const theirs = await docker(d, args, input);
+    const theirs = await docker(d.host, args, configDir(t), input);
     assert.equal(ran.stdout, theirs.stdout, `stdout of ${args.join(' ')} differs from docker's`);
     assert.equal(ran.status, theirs.status, `exit status of ${args.join(' ')}: docker ${theirs.status}, stderr ${theirs.stderr}`);
     if (o.compareStderr !== false) assert.equal(ran.stderr.replaceAll('berth', 'docker'), theirs.stderr, `stderr of ${args.join(' ')}`);

@@ -1,13 +1,18 @@
 /**
- * Test support for the registry verbs (pull, push, login, logout, search):
- * a scripted Engine API server on a real unix socket that records every
- * request with its headers, `berth` run in-process against it with chosen
+ * Test support for the CLI verbs' protocol tests: a scripted Engine API
+ * server on a real unix socket that records every request (method, path,
+ * query, headers, body), `berth` run in-process against it with chosen
  * streams (a pipe, or a fake terminal of some width), and the real docker
- * CLI run against the same server, so both can be compared.
+ * CLI run against the same server, so the two can be compared request for
+ * request and byte for byte.
  *
- * Lifecycle: scriptedDaemon(t) listens on a temp socket and registers its
- * own cleanup (t.after); configDir(t) makes a temp DOCKER_CONFIG directory,
- * also removed after the test.
+ * Lifecycle: scriptedDaemon(t, script, options) listens on a temp socket and
+ * registers its own cleanup (t.after: open connections destroyed, server
+ * closed, directory removed). Each request not to /_ping is recorded in
+ * `seen`, then answered by `script`, else by `options.defaults`, else with
+ * docker's 404 "page not found". configDir(t) makes a temp DOCKER_CONFIG
+ * path, also removed after the test. berth() and docker() each run one
+ * command line to its end and return what it printed and its exit status.
  */
 import { execFile } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
@@ -17,13 +22,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PassThrough, Readable } from 'node:stream';
 import type { TestContext } from 'node:test';
-import { BerthCli } from '../../cli-context.js';
-import { decideExit } from '../../exit-code.js';
-import { buildProgram } from '../index.js';
+import { BerthCli } from '../cli-context.js';
+import { buildProgram } from '../commands/index.js';
+import { decideExit } from '../exit-code.js';
 
 export const DOCKER = '/usr/local/bin/docker';
 export const hasDocker = existsSync(DOCKER);
 
+/** One request as the daemon received it, with the /v1.NN prefix taken off the path. */
 export interface Seen {
   method: string;
   path: string;
@@ -41,23 +47,36 @@ export interface Reply {
   stream?: string;
 }
 
+/** Answers a request, or returns undefined to leave it to the next in line. */
 export type Script = (req: Seen) => Reply | undefined;
 
+export interface ScriptedDaemonOptions {
+  /** The Api-Version that /_ping announces, which clients negotiate down to (default 1.45). */
+  apiVersion?: string;
+  /** Answers what the test's script leaves (a test file's usual replies), before the 404. */
+  defaults?: Script;
+}
+
 export interface Daemon {
+  /** unix://… for -H, DOCKER_HOST or BerthCli. */
   host: string;
+  /** Every request but /_ping, in order of arrival; tests may empty it between runs. */
   seen: Seen[];
 }
 
-export async function scriptedDaemon(t: TestContext, script: Script): Promise<Daemon> {
-  const dir = mkdtempSync(join(tmpdir(), 'berth-reg-'));
+const pageNotFound = (r: Seen): Reply => ({ status: 404, body: { message: `page not found: ${r.path}` } });
+
+export async function scriptedDaemon(t: TestContext, script: Script = () => undefined, o: ScriptedDaemonOptions = {}): Promise<Daemon> {
+  const dir = mkdtempSync(join(tmpdir(), 'berth-scripted-'));
   const seen: Seen[] = [];
+  const answer = (r: Seen): Reply => script(r) ?? o.defaults?.(r) ?? pageNotFound(r);
   const server = http.createServer((req, res) => {
     let body = '';
     req.on('data', (d: Buffer) => (body += d.toString()));
     req.on('end', () => {
       const url = new URL(req.url!, 'http://x');
       if (url.pathname === '/_ping') {
-        res.writeHead(200, { 'Api-Version': '1.45', OSType: 'linux', 'Content-Type': 'text/plain' });
+        res.writeHead(200, { 'Api-Version': o.apiVersion ?? '1.45', OSType: 'linux', 'Content-Type': 'text/plain' });
         res.end(req.method === 'HEAD' ? undefined : 'OK');
         return;
       }
@@ -70,12 +89,14 @@ export async function scriptedDaemon(t: TestContext, script: Script): Promise<Da
         body,
       };
       seen.push(r);
-      const reply = script(r) ?? { status: 404, body: { message: `page not found: ${r.path}` } };
+      const reply = answer(r);
       res.writeHead(reply.status, { 'Content-Type': 'application/json' });
+      // The daemon's streams end each message with CRLF; scripts write plain lines.
       if (reply.stream !== undefined) res.end(reply.stream.replace(/\n/g, '\r\n'));
       else res.end(reply.body === undefined ? '' : JSON.stringify(reply.body));
     });
   });
+  // server.close() waits for keep-alive connections: track them to end them at cleanup.
   const open = new Set<Socket>();
   server.on('connection', (s: Socket) => {
     open.add(s);
@@ -104,9 +125,10 @@ export interface Ran {
   status: number;
 }
 
+/** How berth() runs: every field optional; by default stdin is empty and stdout/stderr are pipes. */
 export interface BerthRun {
-  /** DOCKER_CONFIG for this run. */
-  config: string;
+  /** DOCKER_CONFIG for this run (unset: the process's own, for verbs that never read it). */
+  config?: string;
   /** What stdin delivers (then end of input). */
   input?: string;
   /** stdin is a terminal (with setRawMode, whose calls are recorded in rawModes). */
@@ -114,11 +136,12 @@ export interface BerthRun {
   rawModes?: boolean[];
   /** stdout (and stderr) are terminals this many columns wide. */
   ttyColumns?: number;
+  /** Set in process.env for the run only (berth reads its environment there), then restored. */
   env?: Record<string, string>;
 }
 
 /** Runs `berth ARGS` in-process against `host`, as src/cmd/berth.ts would. */
-export async function berth(host: string, args: string[], o: BerthRun): Promise<Ran> {
+export async function berth(host: string, args: string[], o: BerthRun = {}): Promise<Ran> {
   const out = new PassThrough();
   const err = new PassThrough();
   if (o.ttyColumns !== undefined) {
@@ -131,7 +154,7 @@ export async function berth(host: string, args: string[], o: BerthRun): Promise<
   err.on('data', (d: Buffer) => (stderr += d.toString()));
   const input = Readable.from(o.input === undefined || o.input === '' ? [] : [Buffer.from(o.input)]);
   if (o.stdinTty === true) Object.assign(input, { isTTY: true, setRawMode: (raw: boolean) => o.rawModes?.push(raw) });
-  const env = { DOCKER_CONFIG: o.config, ...o.env };
+  const env = { ...(o.config === undefined ? {} : { DOCKER_CONFIG: o.config }), ...o.env };
   const saved = Object.fromEntries(Object.keys(env).map((k) => [k, process.env[k]]));
   Object.assign(process.env, env);
   const cli = new BerthCli({ in: input, out, err }, host);
@@ -152,7 +175,11 @@ export async function berth(host: string, args: string[], o: BerthRun): Promise<
   return { stdout, stderr, status };
 }
 
-/** Runs the real docker CLI against `host` with its own config directory (stdin: `input`, else nothing). */
+/**
+ * Runs the real docker CLI against `host` (asynchronously: the server lives
+ * in this process) with its own config directory as DOCKER_CONFIG and HOME,
+ * a bare environment plus `env`, and stdin `input`, else nothing.
+ */
 export function docker(host: string, args: string[], config: string, input = '', env: Record<string, string> = {}): Promise<Ran> {
   return new Promise((resolve) => {
     const child = execFile(
