@@ -13,7 +13,7 @@
  */
 import { STATUS_CODES } from 'node:http';
 import type { ContentStore } from '../content/content-store.js';
-import { BerthError, PermissionDeniedError, UnauthenticatedError, UnavailableError } from '../errors.js';
+import { BerthError, NotImplementedError, PermissionDeniedError, UnauthenticatedError, UnavailableError } from '../errors.js';
 import type { ImageService } from '../images/image-service.js';
 import { referenceName, type Reference } from '../reference/reference.js';
 import { credentialsFromAuthConfig, RegistryAuth, type Credentials, type RegistryAuthConfig } from '../registry/auth/client-auth.js';
@@ -101,6 +101,34 @@ export class DistributionService {
     return { Status: 'Login Succeeded', IdentityToken: answer.identityToken ?? '' };
   }
 
+  /**
+   * `docker search`: the registry's v1 search API (`GET /v1/search?q=&n=`), which Docker Hub
+   * offers and the distribution spec does not — a registry without it gets a clear error
+   * instead of results. `term` may name the registry ("127.0.0.1:5000/busy").
+   */
+  async search(term: string, limit: number, opts: TransferOptions): Promise<SearchResult[]> {
+    const { domain, query } = splitSearchTerm(term);
+    const client = await this.#connect(domain, opts);
+    const url = `/v1/search?q=${encodeURIComponent(query)}&n=${limit}`;
+    const res = await client.request({ method: 'GET', url, scopes: [], accept: (st) => st === 200 || st === 404 || st === 405, ...(opts.signal ? { signal: opts.signal } : {}) });
+    const chunks: Buffer[] = [];
+    for await (const c of res) chunks.push(c as Buffer);
+    if (res.statusCode !== 200) throw new NotImplementedError(`registry ${domain} does not offer search (GET /v1/search answered ${res.statusCode}); list its repositories with its /v2/_catalog instead`);
+    let body: { results?: Array<{ name?: string; description?: string; star_count?: number; is_official?: boolean; is_automated?: boolean }> };
+    try {
+      body = JSON.parse(Buffer.concat(chunks).toString('utf8'));
+    } catch {
+      throw new UnavailableError(`registry ${domain} answered the search with something that is not JSON`);
+    }
+    return (body.results ?? []).slice(0, limit).map((r) => ({
+      name: r.name ?? '',
+      description: r.description ?? '',
+      star_count: r.star_count ?? 0,
+      is_official: !!r.is_official,
+      is_automated: !!r.is_automated,
+    }));
+  }
+
   /** Drops kept-alive connections (daemon shutdown). */
   close(): void {
     this.#transport.close();
@@ -116,6 +144,22 @@ export class DistributionService {
       throw new UnavailableError((err as Error).message, { cause: err });
     }
   }
+}
+
+export interface SearchResult {
+  name: string;
+  description: string;
+  star_count: number;
+  is_official: boolean;
+  is_automated: boolean;
+}
+
+/** "host:port/term" → that registry; a bare term searches Docker Hub (moby's ParseSearchIndexInfo). */
+export function splitSearchTerm(term: string): { domain: string; query: string } {
+  const slash = term.indexOf('/');
+  const first = slash < 0 ? '' : term.slice(0, slash);
+  if (first && (first.includes('.') || first.includes(':') || first === 'localhost')) return { domain: first, query: term.slice(slash + 1) };
+  return { domain: DOCKER_HUB, query: term };
 }
 
 /** The registry a login names (moby's ConvertToHostname): scheme and path dropped; Docker Hub by any of its names. */

@@ -19,7 +19,7 @@ import { ProgressOutput, type JsonMessage } from '../../distribution/progress.js
 import { familiarName, isDigest, isValidTag, parseNormalizedNamed, type Reference } from '../../reference/reference.js';
 import { decodeRegistryAuth, type RegistryAuthConfig } from '../../registry/auth/client-auth.js';
 import { messageOf } from '../http-status.js';
-import type { RequestContext, Router } from '../router.js';
+import { queryFilters, type RequestContext, type Router } from '../router.js';
 import type { Services } from './services.js';
 
 export function distributionRoutes(r: Router, s: Services): void {
@@ -32,6 +32,20 @@ export function distributionRoutes(r: Router, s: Services): void {
       ref.tag = tag;
     }
     await streaming(ctx.res, (out) => s.distribution.push(ref, { auth: registryAuth(ctx), signal: ctx.signal }, out));
+  });
+
+  r.add('GET', '/images/search', async (ctx) => {
+    const term = ctx.query.get('term') ?? '';
+    if (!term) throw new InvalidArgumentError('a search term is required (term)');
+    const limit = Number(ctx.query.get('limit') || 25);
+    if (!Number.isInteger(limit) || limit < 1 || limit > 100) throw new InvalidArgumentError(`invalid limit ${ctx.query.get('limit')}: must be between 1 and 100`);
+    const filters = queryFilters(ctx.query);
+    for (const k of filters.keys()) if (!['stars', 'is-official', 'is-automated'].includes(k)) throw new InvalidArgumentError(`invalid filter '${k}'`);
+    const stars = Number(filters.get('stars')?.[0] ?? 0);
+    const official = filters.get('is-official')?.[0];
+    let rows = await s.distribution.search(term, limit, { auth: registryAuth(ctx), signal: ctx.signal });
+    rows = rows.filter((r) => r.star_count >= stars && (official === undefined || r.is_official === (official === 'true' || official === '1')));
+    ctx.json(200, rows);
   });
 
   r.add('POST', '/auth', async (ctx) => {

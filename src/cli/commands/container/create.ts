@@ -10,6 +10,8 @@ import type { BerthCli } from '../../cli-context.js';
 import { ContainerConfigError } from '../../cli-errors.js';
 import { isDaemonError } from '../../client/daemon-error.js';
 import { familiarName, familiarString, normalizeReference, type Reference } from '../../../reference/reference.js';
+import { authConfigKey } from '../../config/auth-config.js';
+import { loadConfigFile, registryAuthHeader } from '../../config/registry-credentials.js';
 import { displayJsonMessages } from '../../stream/json-message.js';
 import { terminalSize } from '../../stream/tty.js';
 import { BerthCommand, minArgs } from '../command.js';
@@ -42,7 +44,10 @@ function namedReference(image: string): Reference | undefined {
 /** Pulls `image`, showing progress on stderr unless quiet (fromImage=familiar name, tag=tag or digest). */
 export async function pullImage(cli: BerthCli, image: string, quiet: boolean): Promise<void> {
   const ref = normalizeReference(image);
-  const res = await cli.client.images.pull(familiarName(ref), ref.digest ?? ref.tag);
+  // The stored credentials of the image's registry go with the pull, as `berth pull` sends them.
+  const registryAuth = registryAuthHeader(await loadConfigFile(cli), authConfigKey(ref.domain));
+  const tag = ref.digest ?? ref.tag;
+  const res = await cli.client.images.pullFromRegistry(familiarName(ref), { ...(tag ? { tag } : {}), registryAuth });
   await displayJsonMessages(res, quiet ? undefined : cli.err);
 }
 
