@@ -7,7 +7,7 @@
 #
 #   bash bench/run.sh                      every benchmark
 #   BENCH_ONLY="run-rm exec" bash bench/run.sh
-#                                          some: memory run-rm exec ps run-d-50 commit save-load build network
+#                                          some: memory run-rm exec ps run-d-50 commit save-load build network registry
 #   BENCH_RUNS=30 BENCH_RUNS_SLOW=5        hyperfine runs (slow: run-d-50, commit, save, load, build-bigctx-*)
 #   BENCH_DOCKERD=0                        no dockerd column even if docker.io is installed
 #   BENCH_BUILD_CTX_MIB=290 BENCH_BUILD_CTX_FILES=20000   the build benchmark's big context (bench/build.sh)
@@ -26,8 +26,9 @@ source bench/throughput.sh
 source bench/memory.sh
 source bench/build.sh
 source bench/network.sh
+source bench/registry.sh
 
-ONLY=${BENCH_ONLY:-memory run-rm exec ps run-d-50 commit save-load build network}
+ONLY=${BENCH_ONLY:-memory run-rm exec ps run-d-50 commit save-load build network registry}
 mkdir -p "$OUT"
 : >"$OUT/figures.tsv"
 TMP=$(mktemp -d /tmp/bb-XXXXXX)
@@ -109,6 +110,7 @@ for b in $ONLY; do
     memory) bench_memory ;;
     build) bench_build ;;
     network) bench_network ;;
+    registry) bench_registry ;;
     *) echo "bench: unknown benchmark $b" >&2; exit 2 ;;
   esac
 done
