@@ -47,6 +47,8 @@ cleanup() {
   for r in "$TMP/run/runc" "$TMP/base-run/runc" "$TMP/bare" "$TMP/bare-d"; do
     runc --root "$r" list -q 2>/dev/null | xargs -r -n1 runc --root "$r" delete -f
   done
+  pkill -f -- "--root $TMP/" 2>/dev/null   # registry servers of bench/registry.sh, if it stopped half way
+  pkill -f -- "docker-registry serve $TMP/" 2>/dev/null
   bin/berthd --cleanup --data-root "$TMP/data" --exec-root "$TMP/run" --network-prefix bbench 2>/dev/null
   grep -o " $TMP[^ ]*" /proc/self/mounts | sort -r | xargs -r -n1 umount -l
   rm -rf "$TMP"
