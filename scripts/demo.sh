@@ -34,4 +34,21 @@ berth ps
 berth logs demo-web
 berth exec demo-web ps
 berth rm -f demo-web
+echo "==> a user-defined network and a named volume: a web server found by name, its port published on the host"
+berth rm -f demo-web demo-api >/dev/null 2>&1 || true
+berth network rm demo-net >/dev/null 2>&1 || true
+berth volume rm demo-data >/dev/null 2>&1 || true
+berth network create demo-net >/dev/null
+berth volume create demo-data >/dev/null
+berth run -d --name demo-web --network demo-net --network-alias web -p 127.0.0.1::80 -v demo-data:/www busybox \
+  sh -c 'echo "hello from a volume" >/www/index.html; exec httpd -f -p 80 -h /www' >/dev/null
+berth port demo-web
+port=$(berth port demo-web 80/tcp | head -1 | sed 's/.*://')
+for _ in $(seq 1 50); do curl -sf "http://127.0.0.1:$port/index.html" && break; sleep 0.1; done
+berth run --rm --network demo-net busybox wget -qO- http://web/index.html
+berth rm -f demo-web >/dev/null
+berth run --rm -v demo-data:/data busybox cat /data/index.html
+berth network rm demo-net >/dev/null
+berth volume rm demo-data >/dev/null
+berth system df
 echo "==> done. berthd keeps running; point the docker CLI at it with: export DOCKER_HOST=$DOCKER_HOST"
