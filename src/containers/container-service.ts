@@ -40,7 +40,8 @@ import { resourcesOf, specInputFor } from './spec-input.js';
 import type { AttachBroker } from './attach-broker.js';
 import type { CgroupReader } from './cgroup-reader.js';
 import type { ContainerMounts } from '../volumes/container-mounts.js';
-import type { ContainerNet, ContainerNetworks, EndpointConfigWire } from '../network/container-network.js';
+import type { ContainerNetworks, EndpointConfigWire } from '../network/container-network.js';
+import { containerNet } from './container-net.js';
 import { portWishes } from '../network/port-publisher.js';
 
 export type WaitCondition = 'not-running' | 'next-exit' | 'removed';
@@ -181,10 +182,10 @@ export class ContainerService {
       const paths = this.taskPaths(c);
       const trace = startTrace(`start ${c.id.slice(0, 12)}`);
       try {
-        const [rootfs, net] = await Promise.all([this.rootfs.mount(c), this.#d.networks.setUp(this.netView(c))]);
+        const [rootfs, net] = await Promise.all([this.rootfs.mount(c), this.#d.networks.setUp(containerNet(c))]);
         if (net.attachment) c.netAttachment = net.attachment;
         trace.step('mount+net');
-        const etc = await this.rootfs.writeEtcFiles(c, { host: c.hostConfig.NetworkMode === 'host', ...this.#d.networks.etc(this.netView(c)) });
+        const etc = await this.rootfs.writeEtcFiles(c, { host: c.hostConfig.NetworkMode === 'host', ...this.#d.networks.etc(containerNet(c)) });
         if (c.config.WorkingDir) await this.rootfs.ensureWorkingDir(rootfs, c.config.WorkingDir);
         trace.step('mount+etc');
         const user = await resolveUser(rootfs, c.config.User ?? '');
@@ -221,7 +222,7 @@ export class ContainerService {
       } catch (err) {
         await this.#d.runtime.delete(c.id, true).catch(() => undefined);
         await this.#d.mounts.stop(c).catch(() => undefined);
-        await this.#d.networks.tearDown(this.netView(c)).catch(() => undefined);
+        await this.#d.networks.tearDown(containerNet(c)).catch(() => undefined);
         delete c.netAttachment;
         await this.rootfs.unmount(c).catch(() => undefined);
         this.#d.attach.failWaiting(c.id, err);
@@ -257,7 +258,7 @@ export class ContainerService {
         this.#d.runtime.delete(id, true).catch(() => undefined),
         this.rootfs.unmount(c).catch(() => undefined),
         this.#d.mounts.stop(c).catch(() => undefined),
-        this.#d.networks.tearDown(this.netView(c)).catch(() => undefined),
+        this.#d.networks.tearDown(containerNet(c)).catch(() => undefined),
       ]);
       delete c.netAttachment;
       trace.step('delete+unmount');
@@ -278,7 +279,7 @@ export class ContainerService {
     await this.#d.mounts.restore(this.#d.store.list().map((c) => ({ id: c.id, mounts: c.mounts ?? [], running: isRunning(c.state) })));
     // Addresses, names and host ports of containers that kept running: taken back before any new start.
     for (const c of this.#d.store.list()) {
-      if (isRunning(c.state)) await this.#d.networks.restore(this.netView(c)).catch(() => undefined);
+      if (isRunning(c.state)) await this.#d.networks.restore(containerNet(c)).catch(() => undefined);
     }
     for (const c of this.#d.store.list()) {
       if (c.state.status === 'removing') {
@@ -298,37 +299,16 @@ export class ContainerService {
     }
   }
 
-  /** The network layer's view of a container; it edits `wishes` and `attachment` in place. */
-  netView(c: ContainerRecord): ContainerNet {
-    c.networks ??= {};
-    return {
-      id: c.id,
-      name: c.name,
-      hostname: c.config.Hostname || c.id.slice(0, 12),
-      mode: c.hostConfig.NetworkMode || 'bridge',
-      wishes: c.networks,
-      ...(c.hostConfig.PortBindings ? { portBindings: c.hostConfig.PortBindings } : {}),
-      ...(c.config.ExposedPorts ? { exposed: c.config.ExposedPorts } : {}),
-      publishAll: !!c.hostConfig.PublishAllPorts,
-      get attachment() {
-        return c.netAttachment;
-      },
-      set attachment(a) {
-        c.netAttachment = a;
-      },
-    };
-  }
-
   /** Inspect's NetworkSettings. */
   networkSettings(c: ContainerRecord): Record<string, unknown> {
-    return this.#d.networks.settingsJson(this.netView(c));
+    return this.#d.networks.settingsJson(containerNet(c));
   }
 
   /** `network connect`: live on a running container, remembered on a stopped one. */
   async connectNetwork(idOrName: string, network: string, cfg: EndpointConfigWire): Promise<void> {
     const c = this.#d.store.get(idOrName);
     await this.locks.run(c.id, async () => {
-      await this.#d.networks.connect(this.netView(c), isRunning(c.state), network, cfg);
+      await this.#d.networks.connect(containerNet(c), isRunning(c.state), network, cfg);
       await this.#d.store.save(c);
     });
   }
@@ -336,7 +316,7 @@ export class ContainerService {
   async disconnectNetwork(idOrName: string, network: string): Promise<void> {
     const c = this.#d.store.get(idOrName);
     await this.locks.run(c.id, async () => {
-      await this.#d.networks.disconnect(this.netView(c), network);
+      await this.#d.networks.disconnect(containerNet(c), network);
       await this.#d.store.save(c);
     });
   }

@@ -23,7 +23,7 @@ import { parseWwwAuthenticate, pickChallenge, type AuthChallenge } from './clien
 
 export { registryAuthError } from './client-token-request.js';
 export { parseWwwAuthenticate, type AuthChallenge } from './client-challenge.js';
-export { decodeRegistryAuth, encodeRegistryAuth, credentialsFromAuthConfig, type RegistryAuthConfig } from './client-registry-auth-header.js';
+export { decodeRegistryAuth, credentialsFromAuthConfig, type RegistryAuthConfig } from './client-registry-auth-header.js';
 
 const MAX_CACHED = 1000;
 

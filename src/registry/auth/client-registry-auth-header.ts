@@ -42,13 +42,6 @@ export function decodeRegistryAuth(header: string | string[] | null | undefined)
   return out;
 }
 
-/** Encodes as the docker CLI does (base64url JSON, empty fields left out). */
-export function encodeRegistryAuth(cfg: RegistryAuthConfig): string {
-  const clean: RegistryAuthConfig = {};
-  for (const f of FIELDS) if (cfg[f] !== undefined && cfg[f] !== '') clean[f] = cfg[f];
-  return Buffer.from(JSON.stringify(clean)).toString('base64url');
-}
-
 /** The credentials an AuthConfig carries (the `auth` field fills a missing username/password). */
 export function credentialsFromAuthConfig(cfg: RegistryAuthConfig): Credentials | undefined {
   let { username, password } = cfg;
