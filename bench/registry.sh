@@ -2,8 +2,11 @@
 # layers of random bytes (made by berthd from busybox, so every engine moves the same bytes),
 # on loopback only.
 #
-#   registry-skopeo  skopeo copying the image (docker-archive → registry, registry → dir:)
-#                    to `berth registry serve` and to Debian's CNCF distribution registry
+#   registry-skopeo  skopeo copying the image (OCI layout → registry, registry → dir:)
+#                    to `berth registry serve` and to Debian's CNCF distribution registry.
+#                    The push source is an OCI layout of the already-compressed layers
+#                    (made once, untimed): from a docker-archive skopeo gzips every layer
+#                    as it sends and its own compression, not the registry, sets the pace.
 #   registry-engine  `docker push` / `docker pull` of the image through berthd and,
 #                    when bench/dockerd.sh started one, through dockerd, to berth's registry
 #
@@ -54,6 +57,8 @@ bench_registry() {
   bytes=$(dk berthd image inspect -f '{{.Size}}' bench-reg:latest)
   dk berthd save bench-reg:latest >"$archive"
 
+  skopeo copy -q "docker-archive:$archive" "oci:$TMP/reg-oci:latest"
+
   read -r bpid bhost < <(reg_start_berth "$TMP/reg-berth")
   read -r dpid dhost < <(reg_start_distribution "$TMP/reg-distribution")
   echo "berth registry on $bhost, distribution on $dhost"
@@ -64,12 +69,12 @@ bench_registry() {
     # Each push to an empty registry: its storage is removed under the running server (no cache
     # is configured for distribution; berth's server reads from disk), so every layer is sent.
     args+=(-n "skopeo push → $1" --prepare "rm -rf $TMP/reg-$1/docker $TMP/reg-$1/blobs $TMP/reg-$1/repositories"
-      "skopeo copy -q --dest-tls-verify=false docker-archive:$archive docker://$2/bench/reg:latest")
+      "skopeo copy -q --dest-tls-verify=false oci:$TMP/reg-oci:latest docker://$2/bench/reg:latest")
   done
   HF_RUNS=$SLOW HF_WARMUP=1 hf registry-skopeo-push "${args[@]}"
   for r in "berth $bhost" "distribution $dhost"; do
     set -- $r
-    skopeo copy -q --dest-tls-verify=false "docker-archive:$archive" "docker://$2/bench/reg:latest"
+    skopeo copy -q --dest-tls-verify=false "oci:$TMP/reg-oci:latest" "docker://$2/bench/reg:latest"
   done
   args=()
   for r in "berth $bhost" "distribution $dhost"; do
@@ -114,5 +119,5 @@ bench_registry() {
   # The servers are not this shell's children (started in a process substitution): wait by polling.
   kill "$bpid" "$dpid" 2>/dev/null || true
   for _ in $(seq 1 50); do kill -0 "$bpid" 2>/dev/null || kill -0 "$dpid" 2>/dev/null || break; sleep 0.1; done
-  rm -rf "$ctx" "$archive" "$TMP"/reg-berth* "$TMP"/reg-dist*
+  rm -rf "$ctx" "$archive" "$TMP"/reg-berth* "$TMP"/reg-dist* "$TMP/reg-oci"
 }

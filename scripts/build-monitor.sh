@@ -14,3 +14,12 @@ if (( stale )); then
   cc -O2 -static -Wall -Wextra -Werror -std=gnu11 -o "$out.tmp" "$dir"/*.c
   mv "$out.tmp" "$out"
 fi
+
+# berth-blob-sink: the registry's upload data path (src/registry/native/). Linked
+# dynamically with OpenSSL's libcrypto (its SHA-256 uses the CPU's SHA extensions).
+sink_src=src/registry/native/berth-blob-sink.c
+sink_out=dist/bin/berth-blob-sink
+if [[ -f "$sink_src" && ( ! -x "$sink_out" || "$sink_src" -nt "$sink_out" ) ]]; then
+  cc -O2 -Wall -Wextra -Werror -std=gnu11 -o "$sink_out.tmp" "$sink_src" -lcrypto
+  mv "$sink_out.tmp" "$sink_out"
+fi

@@ -12,7 +12,9 @@
  * without Content-Range the body is streamed onto the end. PUT `?digest=`
  * may carry the last chunk.
  */
+import { TLSSocket } from 'node:tls';
 import { DistributionError, isDistributionError } from '../storage/errors.js';
+import type { DirectBody } from '../storage/native-sink.js';
 import { asBlobDigest, asRepoName, isBlobDigest, isDigestAlgorithm, isRepoName, type RepoName } from '../storage/names.js';
 import type { Chunk, ChunkRange } from '../storage/upload-store.js';
 import { blobLocation, contentLength, endEmpty, hasBody, uploadLocation, uploadRange, type RequestContext } from './request-context.js';
@@ -86,9 +88,46 @@ function chunkOf(ctx: RequestContext, allowRange: boolean): Chunk {
   const chunk: Chunk = { body: ctx.req };
   const length = contentLength(ctx.req);
   if (length !== undefined) chunk.length = length;
+  const direct = directBody(ctx);
+  if (direct !== undefined) chunk.direct = direct;
   const header = ctx.req.headers['content-range'];
   if (allowRange && header !== undefined) chunk.range = parseContentRange(header);
   return chunk;
+}
+
+/**
+ * Offers the request's socket to the upload store's native fast path
+ * (storage/native-sink.ts): plain TCP only (a TLS socket's bytes are not the
+ * body's) and only with a Content-Length.
+ */
+function directBody(ctx: RequestContext): DirectBody | undefined {
+  const { req, res } = ctx;
+  const socket = req.socket;
+  const handle = (socket as unknown as { _handle?: { fd?: number; reading?: boolean; readStop?: () => number; readStart?: () => number } })._handle;
+  if (socket instanceof TLSSocket || typeof handle?.fd !== 'number' || handle.fd < 0 || contentLength(req) === undefined) return undefined;
+  const fd = handle.fd;
+  const idleMs = socket.timeout !== undefined && socket.timeout > 0 ? socket.timeout : 120_000;
+  return {
+    idleMs,
+    takeOver() {
+      // Everything node's parser already read, in order, then no more reads:
+      // all synchronous, so no socket read can come in between.
+      const prefix: Buffer[] = [];
+      for (let b: Buffer | null; (b = req.read() as Buffer | null) !== null; ) prefix.push(b);
+      socket.pause();
+      handle.readStop?.();
+      handle.reading = false;
+      // Draining req scheduled a resume (a tick later) that would start reading again and take
+      // the sink's bytes: from now on nothing reads this socket in node.
+      handle.readStart = () => 0;
+      // The sink enforces the idle limit now; node's own timer would see an idle socket.
+      socket.setTimeout(0);
+      // Node's parser never sees this body end: the connection cannot carry another request.
+      res.shouldKeepAlive = false;
+      res.setHeader('Connection', 'close');
+      return { fd, prefix };
+    },
+  };
 }
 
 /** The spec's `<start>-<end>` (inclusive); also accepts a `bytes ` prefix and a `/total` suffix. */

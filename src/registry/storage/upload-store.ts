@@ -29,6 +29,7 @@ import * as path from 'node:path';
 import { FileSink } from '../../content/file-sink.js';
 import { isErrno } from '../../errors.js';
 import { Mutex } from '../../storage/mutex.js';
+import { NATIVE_MIN_BYTES, nativeSinkPath, SinkError, sinkBody, stopAllSinks, type DirectBody } from './native-sink.js';
 import type { BlobStore } from './blob-store.js';
 import { DistributionError } from './errors.js';
 import type { RegistryLayout } from './layout.js';
@@ -46,6 +47,8 @@ export interface Chunk {
   range?: ChunkRange;
   /** Content-Length, when the client sent one. */
   length?: number;
+  /** The socket itself, for the native fast path (native-sink.ts); body is used when it is not taken. */
+  direct?: DirectBody;
 }
 
 interface UploadInfo {
@@ -62,7 +65,14 @@ interface Session {
   size: number;
   /** Bytes of whole chunks: the offset status() reports and the next chunk must start at. */
   committed: number;
-  hash: Hash;
+  /**
+   * The running hash of the bytes so far; undefined after a chunk the native
+   * sink wrote (node cannot take over its hash state), rebuilt from the file
+   * if another chunk follows.
+   */
+  hash: Hash | undefined;
+  /** Digest (hex) of the whole file when the native sink wrote all of it. */
+  nativeDigest: string | undefined;
   handle: FileHandle;
   lastActive: number;
   active: number;
@@ -104,7 +114,7 @@ export class UploadStore {
     const info: UploadInfo = { repo, algorithm, startedAt: new Date().toISOString() };
     await fs.writeFile(path.join(dir, 'info.json'), JSON.stringify(info));
     const handle = await fs.open(path.join(dir, 'data'), 'a');
-    this.#sessions.set(id, { id, info, mutex: new Mutex(), size: 0, committed: 0, hash: newHash(algorithm), handle, lastActive: Date.now(), active: 0, unflushed: 0, flushing: undefined });
+    this.#sessions.set(id, { id, info, mutex: new Mutex(), size: 0, committed: 0, hash: newHash(algorithm), nativeDigest: undefined, handle, lastActive: Date.now(), active: 0, unflushed: 0, flushing: undefined });
     return { id, size: 0 };
   }
 
@@ -131,7 +141,10 @@ export class UploadStore {
     const s = await this.#session(repo, id);
     return this.#exclusive(s, async () => {
       if (finalChunk !== undefined) await this.#write(s, finalChunk);
-      const actual = digestAlgorithm(digest) === s.info.algorithm ? `${s.info.algorithm}:${s.hash.digest('hex')}` : await this.#rehash(s, digestAlgorithm(digest));
+      const actual = digestAlgorithm(digest) !== s.info.algorithm ? await this.#rehash(s, digestAlgorithm(digest))
+        : s.hash !== undefined ? `${s.info.algorithm}:${s.hash.digest('hex')}`
+        : s.nativeDigest !== undefined ? `${s.info.algorithm}:${s.nativeDigest}`
+        : await this.#rehash(s, s.info.algorithm);
       if (actual !== digest) {
         await this.#remove(s);
         throw new DistributionError('DIGEST_INVALID', { message: `digest mismatch: expected ${digest}, got ${actual}`, detail: { digest, actual } });
@@ -192,6 +205,7 @@ export class UploadStore {
 
   /** Closes every open session file (the uploads stay on disk, resumable after a restart). */
   async close(): Promise<void> {
+    stopAllSinks();
     const sessions = [...this.#sessions.values()];
     this.#sessions.clear();
     await Promise.all(sessions.map((s) => s.handle.close().catch(() => undefined)));
@@ -226,12 +240,20 @@ export class UploadStore {
       }
     }
     const expected = range !== undefined ? range.end - range.start + 1 : length;
+    const sinkBin = nativeSinkPath();
+    if (chunk.direct !== undefined && sinkBin !== undefined && s.size === 0 && expected !== undefined && expected >= NATIVE_MIN_BYTES) {
+      return this.#writeNative(s, sinkBin, chunk.direct, expected);
+    }
+    // After a native chunk the hash is rebuilt from what the file holds.
+    s.hash ??= await this.#hashOfFile(s, s.info.algorithm);
+    s.nativeDigest = undefined;
     const savedHash = s.hash.copy();
     const savedSize = s.size;
     const sink = new FileSink(s.handle.fd);
     try {
+      const hash = s.hash;
       for await (const piece of chunk.body) {
-        s.hash.update(piece);
+        hash.update(piece);
         s.size += piece.length;
         await sink.write(piece);
         s.unflushed += piece.length;
@@ -265,12 +287,40 @@ export class UploadStore {
     );
   }
 
-  async #rehash(s: Session, algorithm: DigestAlgorithm): Promise<string> {
+  /**
+   * The first chunk of a session, moved by berth-blob-sink straight from the
+   * socket (native-sink.ts). All or nothing like any chunk: on failure the
+   * file is truncated back to empty and the session stays at offset 0.
+   */
+  async #writeNative(s: Session, sink: string, direct: DirectBody, expected: number): Promise<void> {
+    const taken = direct.takeOver();
+    try {
+      const hex = await sinkBody(sink, taken, s.handle.fd, expected, s.info.algorithm, direct.idleMs, () => {
+        // The disk writes the blob while the rest still arrives (as #write's early flushes).
+        if (s.flushing === undefined) this.#flushInBackground(s);
+      });
+      s.size = s.committed = expected;
+      s.hash = undefined;
+      s.nativeDigest = hex;
+    } catch (err) {
+      await s.flushing;
+      await s.handle.truncate(0);
+      s.size = s.committed = 0;
+      if (err instanceof SinkError && !err.clientGone) throw new DistributionError('BLOB_UPLOAD_INVALID', { status: 500, message: err.message });
+      throw err;
+    }
+  }
+
+  async #hashOfFile(s: Session, algorithm: DigestAlgorithm): Promise<Hash> {
     const hash = newHash(algorithm);
     for await (const piece of createReadStream(path.join(this.#layout.uploadDir(s.id), 'data'), { highWaterMark: 1 << 20 })) {
       hash.update(piece as Buffer);
     }
-    return `${algorithm}:${hash.digest('hex')}`;
+    return hash;
+  }
+
+  async #rehash(s: Session, algorithm: DigestAlgorithm): Promise<string> {
+    return `${algorithm}:${(await this.#hashOfFile(s, algorithm)).digest('hex')}`;
   }
 
   async #remove(s: Session): Promise<void> {
@@ -318,7 +368,7 @@ export class UploadStore {
       hash.update(piece as Buffer);
       size += (piece as Buffer).length;
     }
-    const s: Session = { id, info, mutex: new Mutex(), size, committed: size, hash, handle, lastActive: Date.now(), active: 0, unflushed: 0, flushing: undefined };
+    const s: Session = { id, info, mutex: new Mutex(), size, committed: size, hash, nativeDigest: undefined, handle, lastActive: Date.now(), active: 0, unflushed: 0, flushing: undefined };
     this.#sessions.set(id, s);
     return s;
   }
