@@ -17,6 +17,7 @@ export function requiredAccess(route: Route, method: string, query: URLSearchPar
     case 'base':
       return [];
     case 'catalog':
+    case 'search': // it tells what the catalog tells
       return [{ type: 'registry', name: 'catalog', actions: ['*'] }];
     case 'tags':
     case 'referrers':

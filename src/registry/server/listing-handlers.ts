@@ -57,6 +57,23 @@ export async function listCatalog(ctx: RequestContext): Promise<void> {
   sendJson(ctx.res, 200, { repositories: page.items }, ctx.method);
 }
 
+/**
+ * `GET /v1/search?q=&n=&page=`: Docker Hub's v1 search over this registry's
+ * catalog, so `docker search 127.0.0.1:5000/term` works here too. A
+ * repository matches when its name contains the term (case-insensitive);
+ * there are no descriptions or stars to report.
+ */
+export async function searchCatalog(ctx: RequestContext): Promise<void> {
+  const q = ctx.url.searchParams;
+  const query = (q.get('q') ?? '').trim();
+  const size = Math.min(Math.max(Number.parseInt(q.get('n') ?? '', 10) || 25, 1), 100);
+  const page = Math.max(Number.parseInt(q.get('page') ?? '', 10) || 1, 1);
+  const term = query.toLowerCase();
+  const matches = (await ctx.storage.catalog.list()).filter((name) => name.includes(term));
+  const results = matches.slice((page - 1) * size, page * size).map((name) => ({ name, description: '', star_count: 0, is_official: false, is_automated: false }));
+  sendJson(ctx.res, 200, { query, num_results: matches.length, num_pages: Math.ceil(matches.length / size), page, page_size: size, results }, ctx.method);
+}
+
 export async function listReferrers(ctx: RequestContext, name: string, digestParam: string): Promise<void> {
   const repo = asRepoName(name);
   const subject = asBlobDigest(digestParam);

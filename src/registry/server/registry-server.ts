@@ -26,7 +26,7 @@ import { requiredAccess } from './access.js';
 import { deleteBlob, getBlob } from './blob-handlers.js';
 import { sendError, sendJson } from './error-response.js';
 import { checkExposure, DEFAULT_ADDR, parseListenAddress } from './listen-address.js';
-import { listCatalog, listReferrers, listTags } from './listing-handlers.js';
+import { listCatalog, searchCatalog, listReferrers, listTags } from './listing-handlers.js';
 import { deleteManifest, getManifest, putManifest } from './manifest-handlers.js';
 import type { RequestContext } from './request-context.js';
 import { matchRoute, ROUTE_METHODS, type Route } from './routes.js';
@@ -175,6 +175,8 @@ export class RegistryServer {
         return Promise.resolve();
       case 'catalog':
         return listCatalog(ctx);
+      case 'search':
+        return searchCatalog(ctx);
       case 'tags':
         return listTags(ctx, route.name);
       case 'referrers':

@@ -9,6 +9,7 @@ test('matches every endpoint, with multi-component names', () => {
   assert.deepEqual(matchRoute('/v2/'), { kind: 'base' });
   assert.deepEqual(matchRoute('/v2'), { kind: 'base' });
   assert.deepEqual(matchRoute('/v2/_catalog'), { kind: 'catalog' });
+  assert.deepEqual(matchRoute('/v1/search'), { kind: 'search' });
   assert.deepEqual(matchRoute('/v2/a/b/c/tags/list'), { kind: 'tags', name: 'a/b/c' });
   assert.deepEqual(matchRoute('/v2/a/b/manifests/latest'), { kind: 'manifest', name: 'a/b', reference: 'latest' });
   assert.deepEqual(matchRoute(`/v2/a/blobs/${D}`), { kind: 'blob', name: 'a', digest: D });
@@ -33,6 +34,7 @@ test('asks for pull to read, pull+push to write, delete to delete', () => {
   const q = new URLSearchParams();
   assert.deepEqual(requiredAccess({ kind: 'base' }, 'GET', q), []);
   assert.deepEqual(requiredAccess({ kind: 'catalog' }, 'GET', q), [{ type: 'registry', name: 'catalog', actions: ['*'] }]);
+  assert.deepEqual(requiredAccess({ kind: 'search' }, 'GET', q), [{ type: 'registry', name: 'catalog', actions: ['*'] }]);
   assert.deepEqual(requiredAccess({ kind: 'manifest', name: 'a', reference: 't' }, 'HEAD', q), [{ type: 'repository', name: 'a', actions: ['pull'] }]);
   assert.deepEqual(requiredAccess({ kind: 'manifest', name: 'a', reference: 't' }, 'PUT', q), [{ type: 'repository', name: 'a', actions: ['pull', 'push'] }]);
   assert.deepEqual(requiredAccess({ kind: 'blob', name: 'a', digest: D }, 'DELETE', q), [{ type: 'repository', name: 'a', actions: ['delete'] }]);

@@ -9,6 +9,7 @@
 export type Route =
   | { kind: 'base' }
   | { kind: 'catalog' }
+  | { kind: 'search' }
   | { kind: 'tags'; name: string }
   | { kind: 'manifest'; name: string; reference: string }
   | { kind: 'blob'; name: string; digest: string }
@@ -22,6 +23,7 @@ export type RouteKind = Route['kind'];
 export const ROUTE_METHODS: Readonly<Record<RouteKind, readonly string[]>> = {
   base: ['GET', 'HEAD'],
   catalog: ['GET', 'HEAD'],
+  search: ['GET', 'HEAD'],
   tags: ['GET', 'HEAD'],
   manifest: ['GET', 'HEAD', 'PUT', 'DELETE'],
   blob: ['GET', 'HEAD', 'DELETE'],
@@ -33,6 +35,8 @@ export const ROUTE_METHODS: Readonly<Record<RouteKind, readonly string[]>> = {
 const PATTERNS: Array<[RegExp, (m: string[]) => Route]> = [
   [/^\/v2\/?$/, () => ({ kind: 'base' })],
   [/^\/v2\/_catalog\/?$/, () => ({ kind: 'catalog' })],
+  // Docker Hub's v1 search, which `docker search` asks for; the spec has none (see listing-handlers.ts).
+  [/^\/v1\/search\/?$/, () => ({ kind: 'search' })],
   [/^\/v2\/(.+)\/tags\/list\/?$/, (m) => ({ kind: 'tags', name: m[1]! })],
   [/^\/v2\/(.+)\/manifests\/([^/]+)$/, (m) => ({ kind: 'manifest', name: m[1]!, reference: m[2]! })],
   [/^\/v2\/(.+)\/blobs\/uploads\/?$/, (m) => ({ kind: 'uploads', name: m[1]! })],
