@@ -12,6 +12,11 @@
  * `runc run --detach` (holding output while attach clients are waiting) →
  * hand waiting attach clients their streams → save running state → watch
  * the monitor for the exit.
+ *
+ * exit (#onExit, once per run): OOM count → runc delete, unmount, mounts and
+ * network released → restart policy decides (restart/restart-manager.ts):
+ * 'exited', or 'restarting' with a timer that starts it again → saved →
+ * events oom (if the kernel OOM-killed in it), die.
  */
 import { EventEmitter } from 'node:events';
 import { promises as fs } from 'node:fs';
@@ -31,7 +36,7 @@ import { validateResources } from '../runtime/spec/validate.js';
 import { resolveUser } from '../runtime/user.js';
 import { generateName, newContainerId } from '../units/ids.js';
 import type { CreateContainerBody } from '../api/types/container-wire.js';
-import { guards, initialState, isRunning, type ContainerId, type ContainerRecord } from './container.js';
+import { guards, initialState, isRunning, ZERO_TIME, type ContainerId, type ContainerRecord } from './container.js';
 import type { ContainerStore } from './container-store.js';
 import { resolveCreate, validateName } from './create-request.js';
 import { nowRfc3339Nano } from './clock.js';
@@ -43,6 +48,8 @@ import type { ContainerMounts } from '../volumes/container-mounts.js';
 import type { ContainerNetworks, EndpointConfigWire } from '../network/container-network.js';
 import { containerNet } from './container-net.js';
 import { portWishes } from '../network/port-publisher.js';
+import { RestartManager } from './restart/restart-manager.js';
+import { policyOf, restartsOnDaemonStart } from './restart/restart-policy.js';
 
 export type WaitCondition = 'not-running' | 'next-exit' | 'removed';
 
@@ -63,6 +70,8 @@ export class ContainerService {
   readonly events = new EventEmitter();
   readonly rootfs: RootfsManager;
   readonly locks = new KeyedMutex();
+  /** Automatic restarts by policy; stop, kill and rm cancel them (container-signals.ts, remove). */
+  readonly restarts = new RestartManager();
   readonly #d: ContainerServiceDeps;
 
   constructor(deps: ContainerServiceDeps) {
@@ -176,9 +185,21 @@ export class ContainerService {
     }
   }
 
-  async #startLocked(c: ContainerRecord): Promise<boolean> {
+  /**
+   * `auto`: a restart by policy, which goes ahead only while the container
+   * still waits for it. Any other start is the user's (or berthd's at boot):
+   * as Docker's, it starts the restart count and back-off afresh.
+   */
+  async #startLocked(c: ContainerRecord, auto = false): Promise<boolean> {
     return this.locks.run(c.id, async () => {
-      if (!guards.canStart(c)) return false;
+      if (auto) {
+        if (c.state.status !== 'restarting' || this.restarts.cancelled(c.id)) return false;
+      } else {
+        if (!guards.canStart(c)) return false;
+        this.restarts.reset(c.id);
+        c.restartCount = 0;
+        c.hasBeenManuallyStopped = false;
+      }
       const paths = this.taskPaths(c);
       const trace = startTrace(`start ${c.id.slice(0, 12)}`);
       try {
@@ -213,7 +234,6 @@ export class ContainerService {
         });
         trace.step('runc-run');
         c.state = { ...c.state, status: 'running', pid: launched.pid, monitorPid: launched.monitorPid, exitCode: 0, error: '', oomKilled: false, startedAt };
-        c.hasBeenManuallyStopped = false;
         await this.#d.attach.connectWaiting(c, paths.attachSocket);
         trace.step('attach');
         await this.#d.store.save(c);
@@ -246,11 +266,16 @@ export class ContainerService {
     );
   }
 
-  async #onExit(id: ContainerId, startedAt: string, status: ExitStatus, error = ''): Promise<void> {
+  /**
+   * The exit path, once per run. `restartable: false` when the exit was not
+   * seen but inferred (the monitor is gone: a host reboot), where the rule of
+   * berthd's start applies instead of the policy's (recover()).
+   */
+  async #onExit(id: ContainerId, startedAt: string, status: ExitStatus, error = '', restartable = true): Promise<void> {
     const c = this.#d.store.tryGet(id);
     if (!c) return;
-    const autoRemove = await this.locks.run(id, async () => {
-      if (!isRunning(c.state) || c.state.startedAt !== startedAt) return false;
+    const after = await this.locks.run(id, async () => {
+      if (c.state.status === 'restarting' || !isRunning(c.state) || c.state.startedAt !== startedAt) return undefined;
       const trace = startTrace(`exit ${id.slice(0, 12)}`);
       const oomKilled = (await this.#d.cgroups.oomKillCount(this.cgroupsPath(c)).catch(() => 0)) > 0;
       trace.step('oom');
@@ -262,19 +287,67 @@ export class ContainerService {
       ]);
       delete c.netAttachment;
       trace.step('delete+unmount');
-      trace.end();
-      c.state = { ...c.state, status: 'exited', pid: 0, monitorPid: 0, exitCode: status.exitCode, finishedAt: status.finishedAt, oomKilled, error };
+      const delay = restartable ? this.restarts.decide(c, { exitCode: status.exitCode, startedAt, finishedAt: status.finishedAt }) : undefined;
+      const ended = { ...c.state, pid: 0, monitorPid: 0, exitCode: status.exitCode, finishedAt: status.finishedAt, oomKilled, error };
+      if (delay === undefined) {
+        c.state = { ...ended, status: 'exited' };
+      } else {
+        // As Docker: counted when decided, and shown as "Restarting (code) … ago" while it waits.
+        c.restartCount++;
+        c.state = { ...ended, status: 'restarting' };
+      }
       await this.#d.store.save(c);
+      trace.step('save');
+      trace.end();
+      // moby emits oom when the kernel reports it, which is before the task's exit.
+      if (oomKilled) this.events.emit('event', { type: 'container', action: 'oom', id });
       this.events.emit('event', { type: 'container', action: 'die', id, exitCode: status.exitCode });
       this.events.emit(`exit:${id}`, c.state.exitCode);
-      return !!c.hostConfig.AutoRemove;
+      return { delay, autoRemove: delay === undefined && !!c.hostConfig.AutoRemove };
     });
+    if (after?.delay !== undefined) this.restarts.schedule(id, after.delay, () => this.#startLocked(c, true).then(() => undefined));
     // As Docker's autoremove: the container's anonymous volumes go with it.
-    if (autoRemove) await this.remove(id, { force: true, volumes: true }).catch(() => undefined);
+    if (after?.autoRemove) await this.remove(id, { force: true, volumes: true }).catch(() => undefined);
   }
 
-  /** Re-attaches to tasks that kept running while berthd was down (live-restore). */
+  /**
+   * stop, kill or rm of a container waiting to be restarted: it stays down
+   * ('exited', with the code it died with). Returns whether it was waiting;
+   * the caller has cancelled the restart first, so none can start meanwhile.
+   */
+  async settleRestarting(id: ContainerId): Promise<boolean> {
+    return this.locks.run(id, async () => {
+      const c = this.#d.store.tryGet(id);
+      if (!c || c.state.status !== 'restarting') return false;
+      c.state = { ...c.state, status: 'exited' };
+      await this.#d.store.save(c);
+      this.events.emit(`exit:${id}`, c.state.exitCode);
+      return true;
+    });
+  }
+
+  /** berthd stops: pending restarts are dropped (the containers stay 'restarting' and go ahead at the next start). */
+  close(): void {
+    this.restarts.close();
+  }
+
+  /**
+   * berthd's start: re-attaches to tasks that kept running (live-restore),
+   * runs the exit path for those that ended meanwhile, and starts again what
+   * the restart policies say comes back with the daemon: `always`, and
+   * `unless-stopped` unless the user stopped it, and restarts that were
+   * waiting when berthd stopped. Those starts run in the background, one at a
+   * time, so the API answers at once.
+   */
   async recover(): Promise<void> {
+    // A restart that was waiting is taken up below; until then the container is down.
+    const waiting = new Set<ContainerId>();
+    for (const c of this.#d.store.list()) {
+      if (c.state.status !== 'restarting') continue;
+      waiting.add(c.id);
+      c.state = { ...c.state, status: 'exited' };
+      await this.#d.store.save(c);
+    }
     // Volume references and activations first: the exits found below release them.
     await this.#d.mounts.restore(this.#d.store.list().map((c) => ({ id: c.id, mounts: c.mounts ?? [], running: isRunning(c.state) })));
     // Addresses, names and host ports of containers that kept running: taken back before any new start.
@@ -290,12 +363,28 @@ export class ContainerService {
       const paths = this.taskPaths(c);
       const exited = await readExitFile(paths.exitFile);
       if (exited) {
+        // It ended while berthd was down: its policy decides, as for any exit.
         await this.#onExit(c.id, c.state.startedAt, exited);
       } else if (c.state.monitorPid > 0 && processAlive(c.state.monitorPid)) {
         this.#watch(c, paths);
       } else {
-        await this.#onExit(c.id, c.state.startedAt, { exitCode: 255, signal: 0, finishedAt: nowRfc3339Nano() }, 'container monitor lost');
+        // No exit was seen (a host reboot, a killed monitor): the rule of berthd's start applies.
+        await this.#onExit(c.id, c.state.startedAt, { exitCode: 255, signal: 0, finishedAt: nowRfc3339Nano() }, 'container monitor lost', false);
       }
+    }
+    const comeBack = this.#d.store
+      .list()
+      .filter((c) => c.state.status === 'exited' && (waiting.has(c.id) || (c.state.startedAt !== ZERO_TIME && restartsOnDaemonStart(policyOf(c.hostConfig.RestartPolicy), c.hasBeenManuallyStopped))))
+      .map((c) => c.id);
+    void this.#startInTurn(comeBack);
+  }
+
+  async #startInTurn(ids: readonly ContainerId[]): Promise<void> {
+    for (const id of ids) {
+      const c = this.#d.store.tryGet(id);
+      // Not if the user got there first (started, removed) or the daemon is stopping.
+      if (!c || c.state.status !== 'exited' || this.restarts.closed) continue;
+      await this.#startLocked(c).catch(() => undefined); // a failed start is recorded in the container's State.Error
     }
   }
 
@@ -333,9 +422,13 @@ export class ContainerService {
   async remove(idOrName: string, opts: { force?: boolean; volumes?: boolean } = {}): Promise<void> {
     const c = this.#d.store.get(idOrName);
     guards.checkRemove(c, !!opts.force);
+    // As Docker's rm -f (a kill): no restart follows, and one that was waiting is dropped.
+    this.restarts.cancel(c.id);
+    await this.settleRestarting(c.id);
     if (isRunning(c.state)) {
       const exited = this.wait(c.id, 'next-exit');
       await this.#d.runtime.kill(c.id, 9, true).catch(() => undefined);
+      this.events.emit('event', { type: 'container', action: 'kill', id: c.id, signal: 9 }); // rm -f: moby's Kill logs it
       if (c.state.status === 'paused') await this.#d.runtime.resume(c.id).catch(() => undefined);
       await exited;
     }
@@ -363,6 +456,7 @@ export class ContainerService {
       trace.step('volumes');
       trace.end();
     });
+    this.restarts.forget(c.id);
     this.events.emit('event', { type: 'container', action: 'destroy', id: c.id });
     this.events.emit(`removed:${c.id}`, c.state.exitCode);
   }

@@ -3,9 +3,15 @@
  * container is frozen by the cgroup freezer (runc pause), so a signal sent
  * to it is only acted on once it is thawed: stop and kill thaw it after
  * signalling, as Docker does.
+ *
+ * Restart policies (restart/restart-manager.ts): stop marks the container as
+ * stopped by the user and cancels its restarts, so the exit it causes (or a
+ * restart that was waiting) is not followed by a start. kill does as moby's:
+ * it marks the container too, and cancels its restarts when the signal is
+ * SIGKILL or the container's stop signal (any signal if it has none).
  */
 import { parseSignal } from '../units/signals.js';
-import { guards, isRunning } from './container.js';
+import { guards, isRunning, type ContainerRecord } from './container.js';
 import type { ContainerService } from './container-service.js';
 import type { RuncRuntime } from '../runtime/runc-runtime.js';
 
@@ -23,6 +29,13 @@ export class ContainerSignals {
     const c = this.containers.store.get(idOrName);
     const sig = parseSignal(signal);
     guards.checkKill(c);
+    const stopSignal = c.config.StopSignal ? parseSignal(c.config.StopSignal) : undefined;
+    const ends = sig === SIGKILL || stopSignal === undefined || stopSignal === sig;
+    if (ends) this.containers.restarts.cancel(c.id);
+    await this.#markStopped(c);
+    // A container waiting to be restarted has no process to signal (moby returns there too).
+    if (ends && (await this.containers.settleRestarting(c.id))) return;
+    if (c.state.status === 'restarting') return;
     await this.runtime.kill(c.id, sig, sig === SIGKILL);
     if (c.state.status === 'paused') await this.#thaw(c.id);
     this.containers.events.emit('event', { type: 'container', action: 'kill', id: c.id, signal: sig });
@@ -32,17 +45,24 @@ export class ContainerSignals {
   async stop(idOrName: string, opts: { timeoutS?: number; signal?: string } = {}): Promise<boolean> {
     const c = this.containers.store.get(idOrName);
     if (!guards.canStop(c)) return false;
-    c.hasBeenManuallyStopped = true;
+    this.containers.restarts.cancel(c.id);
+    await this.#markStopped(c);
+    if (await this.containers.settleRestarting(c.id)) {
+      this.containers.events.emit('event', { type: 'container', action: 'stop', id: c.id });
+      return true;
+    }
     const sig = parseSignal(opts.signal || c.config.StopSignal || String(SIGTERM));
     const timeoutS = opts.timeoutS ?? c.config.StopTimeout ?? DEFAULT_STOP_TIMEOUT_S;
     const exited = this.containers.wait(c.id, 'next-exit');
     if (timeoutS !== 0) {
       await this.runtime.kill(c.id, sig).catch(() => undefined);
+      this.containers.events.emit('event', { type: 'container', action: 'kill', id: c.id, signal: sig }); // moby: stop logs its signal as a kill
       if (c.state.status === 'paused') await this.#thaw(c.id);
     }
     const inTime = timeoutS < 0 ? await exited.then(() => true) : await raceTimeout(exited, timeoutS * 1000);
     if (!inTime && isRunning(c.state)) {
       await this.runtime.kill(c.id, SIGKILL, true).catch(() => undefined);
+      this.containers.events.emit('event', { type: 'container', action: 'kill', id: c.id, signal: SIGKILL });
       if (c.state.status === 'paused') await this.#thaw(c.id);
       await exited;
     }
@@ -76,6 +96,15 @@ export class ContainerSignals {
       await this.containers.store.save(c);
     });
     this.containers.events.emit('event', { type: 'container', action: 'unpause', id: c.id });
+  }
+
+  /** Saved at once, so unless-stopped holds even if berthd dies before the exit is seen. */
+  async #markStopped(c: ContainerRecord): Promise<void> {
+    if (c.hasBeenManuallyStopped) return;
+    await this.containers.locks.run(c.id, async () => {
+      c.hasBeenManuallyStopped = true;
+      if (this.containers.store.tryGet(c.id) === c) await this.containers.store.save(c);
+    });
   }
 
   async #thaw(id: string): Promise<void> {

@@ -10,6 +10,13 @@
  *                       │                 │ start → running
  *                       └──── rm ────▶ removing ──▶ (gone)      (dead: removal failed)
  *
+ * With a restart policy (restart/), an exit may lead to 'restarting' instead:
+ *
+ *   running ──exit──▶ restarting ──back-off timer──▶ running
+ *                          │ stop / kill / rm
+ *                          ▼
+ *                       exited
+ *
  * Every verb checks a `can<Verb>` guard first and throws ConflictError with
  * Docker's wording, so the rules live here and nowhere else.
  */
@@ -78,6 +85,7 @@ export const guards = {
   canStart(c: ContainerRecord): boolean {
     switch (c.state.status) {
       case 'running':
+      case 'restarting': // Docker counts a container waiting to be restarted as running
         return false;
       case 'paused':
         throw new ConflictError('cannot start a paused container, try unpause instead');
@@ -98,6 +106,7 @@ export const guards = {
   },
   checkPause(c: ContainerRecord): void {
     if (!isRunning(c.state)) throw new ConflictError(`Container ${c.id} is not running`);
+    if (c.state.status === 'restarting') throw new ConflictError(`Container ${c.id} is restarting, wait until the container is running`);
     if (c.state.status === 'paused') throw new ConflictError(`Container ${c.id} is already paused`);
   },
   checkUnpause(c: ContainerRecord): void {
@@ -106,6 +115,7 @@ export const guards = {
   checkExec(c: ContainerRecord): void {
     if (c.state.status === 'paused') throw new ConflictError(`Container ${c.id} is paused, unpause the container before exec`);
     if (!isRunning(c.state)) throw new ConflictError(`Container ${c.id} is not running`);
+    if (c.state.status === 'restarting') throw new ConflictError(`Container ${c.id} is restarting, wait until the container is running`);
   },
   checkRemove(c: ContainerRecord, force: boolean): void {
     if (c.state.status === 'removing') throw new ConflictError(`removal of container ${c.id} is already in progress`);

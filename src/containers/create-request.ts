@@ -5,6 +5,7 @@
  */
 import { InvalidArgumentError } from '../errors.js';
 import { parseSignal } from '../units/signals.js';
+import { checkAutoRemove, validateRestartPolicy } from './restart/restart-policy.js';
 import type { ContainerConfigFields } from '../images/oci-types.js';
 import type { ContainerConfigWire, CreateContainerBody, HostConfigWire } from '../api/types/container-wire.js';
 
@@ -122,10 +123,12 @@ function validateHostConfig(h: HostConfigWire): void {
   // Which networks exist is the network layer's to say (ContainerNetworks.wishes, at create).
   if (h.NetworkMode === undefined || h.NetworkMode === '' || h.NetworkMode === 'default') h.NetworkMode = 'bridge';
   if (typeof h.NetworkMode !== 'string') throw new InvalidArgumentError('invalid NetworkMode: must be a string');
-  for (const k of ['Memory', 'MemorySwap', 'MemoryReservation', 'NanoCpus', 'CpuShares', 'CpuQuota', 'CpuPeriod'] as const) {
+  for (const k of ['Memory', 'MemorySwap', 'MemoryReservation', 'NanoCpus', 'CpuShares', 'CpuQuota', 'CpuPeriod', 'BlkioWeight'] as const) {
     const v = h[k];
     if (v !== undefined && (typeof v !== 'number' || !Number.isFinite(v))) throw new InvalidArgumentError(`invalid ${k}: must be a number`);
   }
+  // adaptContainerSettings: swap defaults to twice the memory, stored so that `update` compares with it as Docker does.
+  if ((h.Memory ?? 0) > 0 && !h.MemorySwap) h.MemorySwap = h.Memory! * 2;
   if (h.NanoCpus && h.CpuQuota) throw new InvalidArgumentError('Conflicting options: Nano CPUs and CPU Quota cannot both be set');
   if (h.NanoCpus && h.CpuPeriod) throw new InvalidArgumentError('Conflicting options: Nano CPUs and CPU Period cannot both be set');
   // Docker stores "no" for an unset policy, and no limit for a pids limit of 0 or below.
@@ -133,32 +136,9 @@ function validateHostConfig(h: HostConfigWire): void {
   if (h.PidsLimit !== undefined && h.PidsLimit !== null && h.PidsLimit <= 0) h.PidsLimit = null;
   // The daemon's default driver fills an empty type; other drivers are recorded but logs are json-file regardless.
   h.LogConfig = { Type: h.LogConfig?.Type || 'json-file', Config: h.LogConfig?.Config ?? {} };
-  if (h.AutoRemove && h.RestartPolicy.Name !== 'no') {
-    throw new InvalidArgumentError("can't create 'AutoRemove' container with restart policy");
-  }
-  validateRestartPolicy(h.RestartPolicy.Name ?? 'no', h.RestartPolicy.MaximumRetryCount ?? 0);
+  checkAutoRemove(h.AutoRemove, h.RestartPolicy);
+  h.RestartPolicy = validateRestartPolicy(h.RestartPolicy);
   for (const [dest] of Object.entries(h.Tmpfs ?? {})) {
     if (!dest.startsWith('/')) throw new InvalidArgumentError(`invalid mount config for type "tmpfs": invalid mount path: '${dest}' mount path must be absolute`);
-  }
-}
-
-/** api/types/container ValidateRestartPolicy, with Docker's messages. */
-function validateRestartPolicy(name: string, retries: number): void {
-  switch (name) {
-    case 'always':
-    case 'unless-stopped':
-    case 'no':
-      if (retries !== 0) {
-        const negative = retries < 0 ? ' and cannot be negative' : '';
-        throw new InvalidArgumentError(`invalid restart policy: maximum retry count can only be used with 'on-failure'${negative}`);
-      }
-      return;
-    case 'on-failure':
-      if (retries < 0) throw new InvalidArgumentError('invalid restart policy: maximum retry count cannot be negative');
-      return;
-    default:
-      throw new InvalidArgumentError(
-        `invalid restart policy: unknown policy '${name}'; use one of 'no', 'always', 'on-failure', or 'unless-stopped'`,
-      );
   }
 }

@@ -70,7 +70,7 @@ export class ExecService {
     const id = randomBytes(32).toString('hex');
     const paths = taskPaths(path.join(this.execRoot, 'e', id.slice(0, 24)));
     this.#sessions.set(id, { id, containerId: c.id, config: cfg, running: false, exitCode: null, pid: 0, paths, exited: new Promise(() => {}) });
-    this.containers.events.emit('event', { type: 'container', action: `exec_create: ${cfg.Cmd.join(' ')}`, id: c.id });
+    this.containers.events.emit('event', { type: 'container', action: `exec_create: ${execLine(cfg.Cmd)}`, id: c.id, execId: id });
     return id;
   }
 
@@ -137,7 +137,7 @@ export class ExecService {
         s.running = false;
         s.exitCode = st.exitCode;
         void removeDirEventually(s.paths.dir);
-        this.containers.events.emit('event', { type: 'container', action: 'exec_die', id: c.id, exitCode: st.exitCode });
+        this.containers.events.emit('event', { type: 'container', action: 'exec_die', id: c.id, exitCode: st.exitCode, execId: s.id });
         return st.exitCode;
       },
       () => {
@@ -146,7 +146,7 @@ export class ExecService {
         return 126;
       },
     );
-    this.containers.events.emit('event', { type: 'container', action: 'exec_start', id: c.id });
+    this.containers.events.emit('event', { type: 'container', action: `exec_start: ${execLine(s.config.Cmd!)}`, id: c.id, execId: s.id });
     trace.step('nsexec');
     trace.end();
     if (!attached) return undefined;
@@ -180,4 +180,9 @@ export class ExecService {
   forget(containerId: string): void {
     for (const [id, s] of this.#sessions) if (s.containerId === containerId && !s.running) this.#sessions.delete(id);
   }
+}
+
+/** moby's event text for an exec: entrypoint, a space, the arguments ("ls " for a bare `ls`). */
+function execLine(cmd: readonly string[]): string {
+  return `${cmd[0] ?? ''} ${cmd.slice(1).join(' ')}`;
 }

@@ -18,6 +18,8 @@ export function resourcesOf(h: HostConfigWire): ContainerSpecInput['resources'] 
   if (h.CpuQuota) r.cpuQuota = h.CpuQuota;
   if (h.CpuPeriod) r.cpuPeriod = h.CpuPeriod;
   if (h.CpusetCpus) r.cpusetCpus = h.CpusetCpus;
+  if (h.CpusetMems) r.cpusetMems = h.CpusetMems;
+  if (h.BlkioWeight) r.blkioWeight = h.BlkioWeight;
   if (h.PidsLimit) r.pidsLimit = h.PidsLimit;
   if (h.OomKillDisable) r.oomKillDisable = true;
   if (h.Ulimits?.length) r.ulimits = h.Ulimits.map((u) => ({ name: u.Name, soft: u.Soft, hard: u.Hard }));

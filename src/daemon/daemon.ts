@@ -8,6 +8,8 @@
  *   runc runtime + monitor, cgroups, attach broker ─────┤
  *   volume service ─▶ container mounts ─────────────────┘
  *                         all of them ─▶ API routes ─▶ API server (unix socket)
+ *   event bus (opened first, journal under <data-root>/events) ◀─ the 'event' emitters of
+ *   the container, image, volume and network services (src/events/event-sources.ts)
  */
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
@@ -27,15 +29,21 @@ import { systemRoutes } from '../api/routes/system.js';
 import { volumeRoutes } from '../api/routes/volumes.js';
 import { networkRoutes } from '../api/routes/networks.js';
 import { diskUsageRoutes } from '../api/routes/disk-usage.js';
+import { statsRoutes } from '../api/routes/stats.js';
+import { eventRoutes } from '../api/routes/events.js';
 import type { Services } from '../api/routes/services.js';
 import { AttachBroker } from '../containers/attach-broker.js';
 import { ContainerService } from '../containers/container-service.js';
 import { ContainerSignals } from '../containers/container-signals.js';
+import { ContainerUpdater } from '../containers/update/container-updater.js';
 import { ContainerStore } from '../containers/container-store.js';
+import { createContainerStats, type ContainerStats } from '../containers/stats/index.js';
 import { ExecService } from '../containers/exec-service.js';
 import { LocalContentStore } from '../content/content-store.js';
 import { chainIds } from '../content/digest.js';
 import { DistributionService } from '../distribution/distribution-service.js';
+import { EventBus } from '../events/event-bus.js';
+import { connectEventSources } from '../events/event-sources.js';
 import { RegistryHosts } from '../distribution/registry-hosts.js';
 import { openCgroup, detectCgroupLayout } from '../host/cgroups.js';
 import { processTable } from '../host/process-table.js';
@@ -95,6 +103,9 @@ export class Daemon {
   #lock?: DataRootLock;
   #networks?: NetworkService;
   #distribution?: DistributionService;
+  #stats?: ContainerStats;
+  #events?: EventBus;
+  #containers?: ContainerService;
 
   constructor(readonly config: DaemonConfig) {}
 
@@ -102,6 +113,9 @@ export class Daemon {
     const cfg = this.config;
     this.#lock = await DataRootLock.acquire(cfg.dataRoot);
     try {
+      // First: every service's events from here on are kept (and those of earlier runs read back).
+      const events = await EventBus.open(path.join(cfg.dataRoot, 'events'), { log: cfg.log });
+      this.#events = events;
       const content = new LocalContentStore(path.join(cfg.dataRoot, 'content'));
       await content.init();
       const snapshotter = new OverlaySnapshotter(path.join(cfg.dataRoot, 'snapshots'));
@@ -140,7 +154,9 @@ export class Daemon {
       });
 
       const containers = new ContainerService({ store, images, snapshotter, runtime, attach, cgroups, mounts, networks: containerNetworks, execRoot: cfg.execRoot });
+      this.#containers = containers;
       images.setImageUsers((id) => containers.usersOfImage(id));
+      connectEventSources(events, { containers, volumes, images, networks }, cfg.log);
       const signals = new ContainerSignals(containers, runtime);
       const exec = new ExecService(containers, runtime, cfg.execRoot);
       await exec.init();
@@ -149,9 +165,16 @@ export class Daemon {
       await buildCache.init();
       const builder = new Builder({ containers, attach, snapshotter, content, images, cache: buildCache, workRoot: path.join(cfg.dataRoot, 'build') });
       await builder.init();
-      const distribution = new DistributionService({ images, content, snapshotter, hosts: new RegistryHosts(cfg.insecureRegistries ?? [], cfg.localRegistriesOnly === true), version: cfg.version });
+      const distribution = new DistributionService({ images, content, snapshotter, hosts: new RegistryHosts(cfg.insecureRegistries ?? [], cfg.localRegistriesOnly === true), version: cfg.version, sourcesFile: path.join(cfg.dataRoot, 'blob-sources.json') });
+      await distribution.init();
       this.#distribution = distribution;
 
+      const stats = createContainerStats({ layout, cgroupsPath: (c) => containers.cgroupsPath(c), lookup: (ref) => store.tryGet(ref), log: cfg.log });
+      this.#stats = stats;
+      // A removed container's stats streams end (moby's StopCollection in delete.go).
+      containers.events.on('event', (e: { action?: string; id?: string }) => {
+        if (e.action === 'destroy' && e.id) stats.collector.stopCollection(e.id);
+      });
       const services: Services = {
         version: cfg.version,
         daemonId: await daemonId(cfg.dataRoot),
@@ -160,12 +183,14 @@ export class Daemon {
         cgroupVersion: layout.version === 2 ? '2' : '1',
         containers,
         signals,
+        updates: new ContainerUpdater(containers, runtime),
         exec,
         attach,
         images,
         snapshotter,
         content,
         cgroups,
+        stats,
         processTable,
         sizes: async (c) => {
           const rw = await snapshotter.usage(c.snapshotKey).catch(() => ({ size: 0 }));
@@ -183,6 +208,7 @@ export class Daemon {
         volumes,
         networks,
         distribution,
+        events,
         networking: {
           containersOn: (networkId) =>
             containerNetworks.usersOf(networkId).flatMap((id) => {
@@ -206,9 +232,12 @@ export class Daemon {
       volumeRoutes(router, services);
       networkRoutes(router, services);
       diskUsageRoutes(router, services);
+      statsRoutes(router, services);
+      eventRoutes(router, services);
       this.#server = new ApiServer(router, cfg.log);
       await this.#server.listen(cfg.socketPath);
     } catch (err) {
+      await this.#events?.close();
       await this.#lock.release();
       throw err;
     }
@@ -216,9 +245,12 @@ export class Daemon {
 
   /** Stops serving; containers keep running under their monitors (live-restore). */
   async stop(): Promise<void> {
+    this.#containers?.close(); // no restart by policy may start once the daemon is going
     await this.#server?.close();
     await this.#networks?.close();
-    this.#distribution?.close();
+    await this.#distribution?.close();
+    this.#stats?.collector.close();
+    await this.#events?.close();
     await this.#lock?.release();
   }
 }

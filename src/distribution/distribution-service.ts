@@ -15,7 +15,7 @@ import { STATUS_CODES } from 'node:http';
 import type { ContentStore } from '../content/content-store.js';
 import { BerthError, NotImplementedError, PermissionDeniedError, UnauthenticatedError, UnavailableError } from '../errors.js';
 import type { ImageService } from '../images/image-service.js';
-import { referenceName, type Reference } from '../reference/reference.js';
+import { familiarName, familiarString, referenceName, type Reference } from '../reference/reference.js';
 import { credentialsFromAuthConfig, RegistryAuth, type Credentials, type RegistryAuthConfig } from '../registry/auth/client-auth.js';
 import type { Snapshotter } from '../snapshots/types.js';
 import { BlobSources } from './blob-sources.js';
@@ -33,6 +33,8 @@ export interface DistributionDeps {
   hosts: RegistryHosts;
   /** The daemon's version, for the User-Agent header. */
   version: string;
+  /** Where the blob → repository memory for cross-repository mounts is kept (in memory only without). */
+  sourcesFile?: string;
 }
 
 export interface TransferOptions {
@@ -49,11 +51,17 @@ export interface AuthResult {
 export class DistributionService {
   readonly #deps: DistributionDeps;
   readonly #transport: RegistryTransport;
-  readonly #sources = new BlobSources();
+  readonly #sources: BlobSources;
 
   constructor(deps: DistributionDeps) {
     this.#deps = deps;
     this.#transport = new RegistryTransport(deps.version);
+    this.#sources = new BlobSources(deps.sourcesFile);
+  }
+
+  /** Loads what earlier runs learnt of which repositories hold which blobs. */
+  async init(): Promise<void> {
+    await this.#sources.load();
   }
 
   /** Pulls a tag, a digest, or every tag of a bare name (`pull -a`). */
@@ -61,6 +69,7 @@ export class DistributionService {
     const client = await this.#connect(ref.domain, opts);
     const deps = { images: this.#deps.images, content: this.#deps.content, snapshotter: this.#deps.snapshotter, sources: this.#sources };
     await pullImage(deps, client, ref, { signal: opts.signal, ...(opts.platform ? { platform: opts.platform } : {}) }, out);
+    await this.#deps.images.logEvent('pull', familiarString(ref), familiarName(ref));
   }
 
   /** Pushes ref's tag, or every tag of its repository when it has none. */
@@ -70,6 +79,7 @@ export class DistributionService {
     const tags = tagsToPush(deps.images, ref);
     const client = await this.#connect(ref.domain, opts);
     await pushImage(deps, client, ref, tags, opts.signal, out);
+    await this.#deps.images.logEvent('push', familiarString(ref), familiarName(ref));
   }
 
   /**
@@ -110,7 +120,7 @@ export class DistributionService {
     const { domain, query } = splitSearchTerm(term);
     const client = await this.#connect(domain, opts);
     const url = `/v1/search?q=${encodeURIComponent(query)}&n=${limit}`;
-    const res = await client.request({ method: 'GET', url, scopes: [], accept: (st) => st === 200 || st === 404 || st === 405, ...(opts.signal ? { signal: opts.signal } : {}) });
+    const res = await client.request({ method: 'GET', url, scopes: ['registry:catalog:*'], accept: (st) => st === 200 || st === 404 || st === 405, ...(opts.signal ? { signal: opts.signal } : {}) });
     const chunks: Buffer[] = [];
     for await (const c of res) chunks.push(c as Buffer);
     if (res.statusCode !== 200) throw new NotImplementedError(`registry ${domain} does not offer search (GET /v1/search answered ${res.statusCode}); list its repositories with its /v2/_catalog instead`);
@@ -130,8 +140,9 @@ export class DistributionService {
   }
 
   /** Drops kept-alive connections (daemon shutdown). */
-  close(): void {
+  async close(): Promise<void> {
     this.#transport.close();
+    await this.#sources.flush();
   }
 
   async #connect(domain: string, opts: TransferOptions): Promise<RegistryClient> {

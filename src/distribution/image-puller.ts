@@ -113,7 +113,7 @@ async function pullTag(deps: PullDeps, client: RegistryClient, ref: Reference, o
     const full = formatReference({ domain: ref.domain, path: ref.path, tag: ref.tag });
     const previous = deps.images.store.allReferences().get(full);
     if (previous === id) return false;
-    await deps.images.tag(id, full);
+    await deps.images.store.tag(id, full); // the store's: a pull logs `pull`, not `tag` (moby)
     return true;
   });
 }

@@ -15,6 +15,18 @@ import {
   removeCgroupDir,
 } from './cgroup-files.js';
 import type { CgroupManager, CgroupMemoryStats } from './cgroups.js';
+import {
+  parseBlkioV1,
+  parseFlatKeyedU64,
+  parsePidsMax,
+  parseU64,
+  parseU64List,
+  ticksToNanos,
+  type CgroupBlkioEntry,
+  type CgroupBlkioStats,
+  type CgroupCpuStats,
+  type CgroupPidsStats,
+} from './cgroups-stats.js';
 
 /** Controllers whose directory lists the container's processes, in order of preference. */
 const PROCS_CONTROLLERS = ['pids', 'memory', 'devices', 'freezer', 'cpu', 'cpuacct'];
@@ -80,12 +92,72 @@ export class CgroupV1Manager implements CgroupManager {
       maxUsage: parseInteger(maxUsage, 'memory.max_usage_in_bytes'),
       limit: parseLimit(limit),
       failcnt: parseInteger(failcnt, 'memory.failcnt'),
-      stats: parseFlatKeyed(stat),
+      stats: parseFlatKeyedU64(stat),
     };
   }
 
   async cpuUsageNs(): Promise<number> {
     return parseInteger(await readCgroupFile(this.dir('cpuacct'), 'cpuacct.usage', this.path), 'cpuacct.usage');
+  }
+
+  async cpuStats(): Promise<CgroupCpuStats> {
+    const dir = this.dir('cpuacct');
+    const read = (file: string) => readCgroupFile(dir, file, this.path);
+    const [usage, perCpu, stat, throttling] = await Promise.all([
+      read('cpuacct.usage'),
+      read('cpuacct.usage_percpu'),
+      read('cpuacct.stat'),
+      this.#throttling(),
+    ]);
+    // cpuacct.stat counts USER_HZ ticks; moby (through containerd) reports nanoseconds.
+    const ticks = parseFlatKeyedU64(stat);
+    return {
+      total: parseU64(usage, 'cpuacct.usage'),
+      perCpu: parseU64List(perCpu, 'cpuacct.usage_percpu'),
+      kernel: ticksToNanos(ticks['system'] ?? 0),
+      user: ticksToNanos(ticks['user'] ?? 0),
+      throttling,
+    };
+  }
+
+  /** cpu.stat of the cpu controller (mounted apart from cpuacct on some hosts); zeros without it. */
+  async #throttling(): Promise<CgroupCpuStats['throttling']> {
+    if (!this.#mounts.has('cpu')) return { periods: 0, throttledPeriods: 0, throttledTime: 0 };
+    const stat = parseFlatKeyedU64(await readCgroupFile(this.dir('cpu'), 'cpu.stat', this.path));
+    return { periods: stat['nr_periods'] ?? 0, throttledPeriods: stat['nr_throttled'] ?? 0, throttledTime: stat['throttled_time'] ?? 0 };
+  }
+
+  async blkioStats(): Promise<CgroupBlkioStats> {
+    const [serviceBytes, serviced] = await Promise.all([
+      this.#blkio('blkio.throttle.io_service_bytes_recursive', 'blkio.throttle.io_service_bytes'),
+      this.#blkio('blkio.throttle.io_serviced_recursive', 'blkio.throttle.io_serviced'),
+    ]);
+    return { serviceBytes, serviced };
+  }
+
+  /**
+   * The throttle files count every bio whatever the I/O scheduler (CFQ's own
+   * blkio.io_* files went with CFQ in Linux 5.0). The *_recursive variants
+   * (Linux 4.?+) include child cgroups; older kernels have only the flat ones.
+   */
+  async #blkio(recursive: string, flat: string): Promise<CgroupBlkioEntry[]> {
+    const dir = this.dir('blkio');
+    let text: string;
+    let file = recursive;
+    try {
+      text = await readCgroupFile(dir, recursive, this.path);
+    } catch (err) {
+      if (!(err instanceof FailedPreconditionError)) throw err;
+      file = flat;
+      text = await readCgroupFile(dir, flat, this.path);
+    }
+    return parseBlkioV1(text, file);
+  }
+
+  async pidsStats(): Promise<CgroupPidsStats> {
+    const dir = this.dir('pids');
+    const [current, max] = await Promise.all([readCgroupFile(dir, 'pids.current', this.path), readCgroupFile(dir, 'pids.max', this.path)]);
+    return { current: parseInteger(current, 'pids.current'), limit: parsePidsMax(max) };
   }
 
   async remove(): Promise<void> {

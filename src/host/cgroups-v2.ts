@@ -15,6 +15,15 @@ import {
   removeCgroupDir,
 } from './cgroup-files.js';
 import type { CgroupManager, CgroupMemoryStats } from './cgroups.js';
+import {
+  microsToNanos,
+  parseFlatKeyedU64,
+  parseIoStatV2,
+  parsePidsMax,
+  type CgroupBlkioStats,
+  type CgroupCpuStats,
+  type CgroupPidsStats,
+} from './cgroups-stats.js';
 import { FailedPreconditionError } from '../errors.js';
 
 export class CgroupV2Manager implements CgroupManager {
@@ -52,10 +61,11 @@ export class CgroupV2Manager implements CgroupManager {
   }
 
   async memoryStats(): Promise<CgroupMemoryStats> {
-    const [current, max, stat] = await Promise.all([
+    const [current, max, stat, events] = await Promise.all([
       this.#read('memory.current'),
       this.#read('memory.max'),
       this.#read('memory.stat'),
+      this.#read('memory.events'),
     ]);
     let maxUsage: number | undefined;
     try {
@@ -68,7 +78,9 @@ export class CgroupV2Manager implements CgroupManager {
       usage: parseInteger(current, 'memory.current'),
       maxUsage,
       limit: parseLimit(max),
-      stats: parseFlatKeyed(stat),
+      // v2 has no failcnt; moby reports memory.events "oom" (times the limit was hit and reclaim failed).
+      failcnt: parseFlatKeyed(events)['oom'] ?? 0,
+      stats: parseFlatKeyedU64(stat),
     };
   }
 
@@ -76,6 +88,31 @@ export class CgroupV2Manager implements CgroupManager {
     const usec = parseFlatKeyed(await this.#read('cpu.stat'))['usage_usec'];
     if (usec === undefined) throw new Error(`cpu.stat of cgroup ${this.path} has no usage_usec`);
     return usec * 1000;
+  }
+
+  async cpuStats(): Promise<CgroupCpuStats> {
+    // cpu.stat always has the usage_* lines; the nr_* and throttled_usec lines only with the cpu controller enabled.
+    const stat = parseFlatKeyedU64(await this.#read('cpu.stat'));
+    if (stat['usage_usec'] === undefined) throw new Error(`cpu.stat of cgroup ${this.path} has no usage_usec`);
+    return {
+      total: microsToNanos(stat['usage_usec']),
+      kernel: microsToNanos(stat['system_usec']),
+      user: microsToNanos(stat['user_usec']),
+      throttling: {
+        periods: stat['nr_periods'] ?? 0,
+        throttledPeriods: stat['nr_throttled'] ?? 0,
+        throttledTime: microsToNanos(stat['throttled_usec']),
+      },
+    };
+  }
+
+  async blkioStats(): Promise<CgroupBlkioStats> {
+    return parseIoStatV2(await this.#read('io.stat'));
+  }
+
+  async pidsStats(): Promise<CgroupPidsStats> {
+    const [current, max] = await Promise.all([this.#read('pids.current'), this.#read('pids.max')]);
+    return { current: parseInteger(current, 'pids.current'), limit: parsePidsMax(max) };
   }
 
   async remove(): Promise<void> {

@@ -125,6 +125,26 @@ describe('CgroupV1Manager on this host', { skip: !onV1 && 'host is not cgroup v1
     assert.equal(await cg.oomKillCount(), 0);
   });
 
+  it('reads the stats `docker stats` shows from a real cgroup', async (t) => {
+    const defer = cleanupStack(t);
+    const cgroupsPath = testCgroupsPath();
+    const dirs = await makeV1Cgroup(defer, cgroupsPath);
+    await writeFile(path.join(dirs[1]!, 'pids.max'), '50');
+    // Burns a little CPU, then waits: usage is non-zero and stable to read.
+    await spawnInCgroups(defer, dirs, "sh -c 'i=0; while [ $i -lt 20000 ]; do i=$((i+1)); done; exec sleep 30'");
+    const cg = openCgroup(cgroupsPath);
+    const cpu = await cg.cpuStats();
+    assert.ok(Number(cpu.total) > 0);
+    assert.equal(cpu.perCpu!.length >= 1, true);
+    assert.ok(cpu.perCpu!.reduce<number>((a, b) => a + Number(b), 0) > 0);
+    assert.equal(typeof cpu.throttling.periods, 'number');
+    assert.deepEqual(await cg.pidsStats(), { current: 1, limit: 50 });
+    if (layout.version === 1 && layout.mounts.has('blkio')) {
+      const io = await cg.blkioStats();
+      assert.ok(Array.isArray(io.serviceBytes) && Array.isArray(io.serviced));
+    }
+  });
+
   it('finds processes in child cgroups too', async (t) => {
     const defer = cleanupStack(t);
     const cgroupsPath = testCgroupsPath();
@@ -197,11 +217,16 @@ describe('CgroupV2Manager on a real cgroup2 hierarchy', { skip: !haveV2 && 'no c
     const { child, exited } = await spawnInCgroups(defer, [dir], 'sleep 30');
     assert.deepEqual(await cg.pids(), [child.pid]);
     assert.equal(typeof (await cg.cpuUsageNs()), 'number');
+    const cpu = await cg.cpuStats();
+    assert.equal(cpu.perCpu, undefined);
+    assert.ok(Number(cpu.total) >= Number(cpu.user) && typeof cpu.kernel === 'number');
     const controllers = readFileSync(path.join(unified, 'cgroup.subtree_control'), 'utf8');
     if (!controllers.includes('memory')) {
       await assert.rejects(cg.memoryStats(), FailedPreconditionError);
       await assert.rejects(cg.oomKillCount(), FailedPreconditionError);
     }
+    if (!controllers.includes('io')) await assert.rejects(cg.blkioStats(), FailedPreconditionError);
+    if (!controllers.includes('pids')) await assert.rejects(cg.pidsStats(), FailedPreconditionError);
     child.kill('SIGKILL');
     await exited;
     await cg.remove();

@@ -6,8 +6,9 @@
  * by the spec's `linux.cgroupsPath` (cgroupfs driver, e.g. "/berth/<id>") when
  * the container starts and removes it on `runc delete`. The daemon opens a
  * manager for that path to answer `docker top` (pids), `docker stats`
- * (memory, cpu, pids), and to tell an OOM kill from an ordinary exit
- * (`oomKillCount` before vs after).
+ * (cpu, memory, blkio, pids: src/containers/stats/), and to tell an OOM kill
+ * from an ordinary exit (`oomKillCount` before vs after). The stats types and
+ * the parsers of the kernel's stat formats are in cgroups-stats.ts.
  *
  * Detection: cgroup v2 (unified) when /sys/fs/cgroup/cgroup.controllers exists;
  * otherwise v1 (including "hybrid" hosts that also mount an empty cgroup2 at
@@ -20,6 +21,9 @@ import path from 'node:path';
 import { InvalidArgumentError } from '../errors.js';
 import { CgroupV1Manager } from './cgroups-v1.js';
 import { CgroupV2Manager } from './cgroups-v2.js';
+import type { CgroupBlkioStats, CgroupCpuStats, CgroupPidsStats, U64 } from './cgroups-stats.js';
+
+export type { CgroupBlkioEntry, CgroupBlkioStats, CgroupCpuStats, CgroupPidsStats, U64 } from './cgroups-stats.js';
 
 /**
  * Reads one container cgroup. Every method reads the kernel afresh; a cgroup
@@ -40,6 +44,12 @@ export interface CgroupManager {
   memoryStats(): Promise<CgroupMemoryStats>;
   /** Total CPU time consumed, in nanoseconds. */
   cpuUsageNs(): Promise<number>;
+  /** CPU time (total, per CPU, user, kernel) in nanoseconds, and CFS throttling. */
+  cpuStats(): Promise<CgroupCpuStats>;
+  /** Bytes and operations per block device (v1 blkio.throttle.*_recursive, v2 io.stat). */
+  blkioStats(): Promise<CgroupBlkioStats>;
+  /** pids.current and pids.max. */
+  pidsStats(): Promise<CgroupPidsStats>;
   /** Removes the (empty) cgroup from every hierarchy; for cleanup after a crash of runc. */
   remove(): Promise<void>;
 }
@@ -52,10 +62,10 @@ export interface CgroupMemoryStats {
   maxUsage?: number;
   /** Limit in bytes; null when unlimited. */
   limit: number | null;
-  /** v1 memory.failcnt. */
+  /** v1 memory.failcnt; v2 the "oom" count of memory.events (what moby reports as failcnt there). */
   failcnt?: number;
-  /** memory.stat, as key → value. */
-  stats: Record<string, number>;
+  /** memory.stat, as key → value (exact: a bigint past 2^53). */
+  stats: Record<string, U64>;
 }
 
 export type CgroupLayout =

@@ -20,6 +20,7 @@ import { guards, type ContainerRecord } from '../containers/container.js';
 import type { ContentStore } from '../content/content-store.js';
 import type { Digest } from '../content/digest.js';
 import { ConflictError, NotFoundError } from '../errors.js';
+import { familiarString, normalizeReference } from '../reference/reference.js';
 import type { Snapshotter } from '../snapshots/types.js';
 import { startTrace } from '../storage/trace.js';
 import { applyChanges } from './change-instructions.js';
@@ -98,7 +99,7 @@ export async function commitContainer(deps: CommitDeps, opts: CommitOptions): Pr
     });
     trace.step('image');
     trace.end();
-    deps.containers.events.emit('event', { type: 'container', action: 'commit', id: c.id, imageId: record.id });
+    deps.containers.events.emit('event', { type: 'container', action: 'commit', id: c.id, imageId: record.id, comment: opts.comment ?? '', imageRef: opts.reference ? familiarString(normalizeReference(opts.reference)) : '' });
     return record.id;
   } catch (err) {
     if (packed) await discardLayer(deps, packed);

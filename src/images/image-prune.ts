@@ -64,6 +64,7 @@ export async function pruneImages(svc: ImageService, filters: FilterArgs, now: D
         }
       }
     }
+    svc.events.emit('event', { type: 'image', action: 'prune', id: '', reclaimed: report.reclaimed });
     return report;
   } finally {
     running.delete(svc);

@@ -7,9 +7,11 @@
  * write the image record → point the tags at it. The record is written last,
  * so a crash before it leaves only unreferenced blobs for gc().
  */
+import { EventEmitter } from 'node:events';
 import { chainIds, type Digest } from '../content/digest.js';
 import type { ContentStore } from '../content/content-store.js';
 import { NotFoundError } from '../errors.js';
+import { familiarString, normalizeReference } from '../reference/reference.js';
 import type { Snapshotter } from '../snapshots/types.js';
 import type { ImageRecord, ImageStore } from './image-store.js';
 import { deleteImage, type DeleteResponseItem, type DeleteResult } from './image-delete.js';
@@ -29,6 +31,8 @@ export type ImageUsers = (imageId: Digest) => { id: string; running: boolean }[]
 export type { DeleteResponseItem, DeleteResult } from './image-delete.js';
 
 export class ImageService {
+  /** 'event' payloads `{ type: 'image', action, id, attributes }` (tag, untag, delete, pull, …), for the event bus. */
+  readonly events = new EventEmitter();
   #users: ImageUsers = () => [];
   readonly #producers = new SharedExclusiveLock();
 
@@ -137,9 +141,25 @@ export class ImageService {
     return chainIds(config.rootfs.diff_ids).at(-1);
   }
 
+  /** `docker tag` (also build -t, commit and import with a name); pull and load tag through the store, silently, as moby. */
   async tag(id: Digest, reference: string): Promise<void> {
     // An image that loses its last tag to this one stays, dangling, as in Docker.
     await this.store.tag(id, reference);
+    await this.logEvent('tag', id, familiarString(normalizeReference(reference)));
+  }
+
+  /**
+   * moby's LogImageEvent: an image event whose attributes are the image's
+   * labels (when `imageId` still resolves) and `name` (refName). Never throws.
+   */
+  async logEvent(action: string, imageId: string, refName: string): Promise<void> {
+    let labels: Record<string, string> = {};
+    try {
+      labels = (await this.inspect(imageId)).config.config?.Labels ?? {};
+    } catch {
+      // gone (delete) or not an image reference: no labels
+    }
+    this.events.emit('event', { type: 'image', action, id: imageId, attributes: { ...labels, ...(refName ? { name: refName } : {}) } });
   }
 
   /** `docker rmi`: Docker's untag/delete rules (image-delete.ts); noPrune keeps untagged parents. */
@@ -147,8 +167,21 @@ export class ImageService {
     return (await this.delete(nameOrId, { force: opts.force === true, prune: opts.noPrune !== true })).items;
   }
 
-  /** remove(), also telling how many bytes of layers went (for prune). */
-  delete(nameOrId: string, opts: { force: boolean; prune: boolean }): Promise<DeleteResult> {
+  /** remove(), also telling how many bytes of layers went (for prune). Emits untag and delete events as moby. */
+  async delete(nameOrId: string, opts: { force: boolean; prune: boolean }): Promise<DeleteResult> {
+    const record = this.store.resolve(nameOrId);
+    const labels = (await this.load(record).catch(() => undefined))?.config.config?.Labels ?? {};
+    const images = new Set<string>(this.store.list().map((r) => r.id));
+    const result = await this.#deleteImage(nameOrId, opts);
+    for (const item of result.items) {
+      // Untagged names belong to the image asked for (its parents are deleted only when untagged).
+      if ('Untagged' in item) this.events.emit('event', { type: 'image', action: 'untag', id: record.id, attributes: { ...labels, name: record.id } });
+      else if (images.has(item.Deleted)) this.events.emit('event', { type: 'image', action: 'delete', id: item.Deleted, attributes: { name: item.Deleted } });
+    }
+    return result;
+  }
+
+  #deleteImage(nameOrId: string, opts: { force: boolean; prune: boolean }): Promise<DeleteResult> {
     return deleteImage(
       {
         store: this.store,

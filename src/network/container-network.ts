@@ -181,6 +181,7 @@ export class ContainerNetworks {
     }
     a.endpoints[n.name] = ep;
     this.#use(n.id, c.id, true);
+    this.networks.logEvent(n, 'connect', { container: c.id });
     if (!n.predefined) this.names.register(n.id, { containerId: c.id, ipv4, names: dnsNames(c, wish) });
   }
 
@@ -203,6 +204,7 @@ export class ContainerNetworks {
     this.names.unregister(ep.networkId, c.id);
     this.#use(ep.networkId, c.id, false);
     delete a.endpoints[name];
+    if (n) this.networks.logEvent(n, 'disconnect', { container: c.id });
   }
 
   /** After a daemon restart, for each running container: take back its addresses, names and host ports. */

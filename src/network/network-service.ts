@@ -10,6 +10,7 @@
  * per-network state (address pools) that endpoints draw from.
  */
 import { createHash, randomBytes } from 'node:crypto';
+import { EventEmitter } from 'node:events';
 import { AlreadyExistsError, ConflictError, InvalidArgumentError, NotFoundError, PermissionDeniedError } from '../errors.js';
 import { nowRfc3339Nano } from '../containers/clock.js';
 import type { GatewayDns } from './lazy-dns.js';
@@ -47,6 +48,8 @@ export interface NetworkCreateBody {
 const NAME = /^[a-zA-Z0-9][a-zA-Z0-9_.-]*$/;
 
 export class NetworkService {
+  /** 'event' payloads `{ type: 'network', action, id, attributes }` (create, connect, disconnect, destroy, prune), for the event bus. */
+  readonly events = new EventEmitter();
   readonly #pools = new Map<string, AddressPool>();
 
   constructor(
@@ -164,6 +167,7 @@ export class NetworkService {
       await this.store.delete(rec.id);
       throw err;
     }
+    this.logEvent(rec, 'create');
     return { Id: id, Warning: '' };
   }
 
@@ -197,6 +201,12 @@ export class NetworkService {
     if (users.length > 0) throw new PermissionDeniedError(`error while removing network: network ${n.name} id ${n.id} has active endpoints`);
     await this.#tearDown(n);
     await this.store.delete(n.id);
+    this.logEvent(n, 'destroy');
+  }
+
+  /** moby's LogNetworkEventWithAttributes: the network's name and driver, and what the caller adds. */
+  logEvent(n: NetworkRecord, action: string, attributes: Record<string, string> = {}): void {
+    this.events.emit('event', { type: 'network', action, id: n.id, attributes: { ...attributes, name: n.name, type: n.driver } });
   }
 
   async #tearDown(n: NetworkRecord): Promise<void> {
@@ -219,6 +229,7 @@ export class NetworkService {
         // in use by now, or already gone: prune goes on with the others
       }
     }
+    this.events.emit('event', { type: 'network', action: 'prune', id: '', reclaimed: 0 });
     return removed;
   }
 

@@ -49,6 +49,36 @@ export interface TaskIO {
   waitAttach?: boolean;
 }
 
+/**
+ * New cgroup limits for a running task (`runc update`); unset fields keep
+ * their value. memorySwap and pidsLimit take -1 for unlimited.
+ */
+export interface ResourceUpdate {
+  memory?: number;
+  memorySwap?: number;
+  memoryReservation?: number;
+  cpuShares?: number;
+  cpuPeriod?: number;
+  cpuQuota?: number;
+  cpusetCpus?: string;
+  cpusetMems?: string;
+  pidsLimit?: number;
+  blkioWeight?: number;
+}
+
+const UPDATE_FLAGS: ReadonlyArray<[keyof ResourceUpdate, string]> = [
+  ['memory', '--memory'],
+  ['memorySwap', '--memory-swap'],
+  ['memoryReservation', '--memory-reservation'],
+  ['cpuShares', '--cpu-share'],
+  ['cpuPeriod', '--cpu-period'],
+  ['cpuQuota', '--cpu-quota'],
+  ['cpusetCpus', '--cpuset-cpus'],
+  ['cpusetMems', '--cpuset-mems'],
+  ['pidsLimit', '--pids-limit'],
+  ['blkioWeight', '--blkio-weight'],
+];
+
 export interface RuntimeState {
   status: 'created' | 'running' | 'paused' | 'stopped' | string;
   pid: number;
@@ -127,6 +157,16 @@ export class RuncRuntime {
 
   async kill(id: string, signal: number, all = false): Promise<void> {
     await this.#run('kill', ...(all ? ['--all'] : []), id, String(signal));
+  }
+
+  /** Changes a running or paused task's cgroup limits in place; runc orders the memory/swap writes the kernel accepts. */
+  async update(id: string, r: ResourceUpdate): Promise<void> {
+    const args: string[] = [];
+    for (const [key, flag] of UPDATE_FLAGS) {
+      const v = r[key];
+      if (v !== undefined) args.push(`${flag}=${v}`);
+    }
+    if (args.length > 0) await this.#run('update', ...args, id);
   }
 
   async pause(id: string): Promise<void> {

@@ -99,6 +99,7 @@ export class ContainerMounts {
           await ensureBindSource(m);
         } else {
           source = await this.volumes.activate(m.name!, c.id);
+          this.volumes.events.emit('event', { type: 'volume', action: 'mount', id: m.name, attributes: { driver: m.driver ?? 'local', container: c.id, destination: m.destination, 'read/write': String(m.rw), propagation: m.propagation } });
           if (m.copyData) {
             await this.volumes.withVolumeLock(m.name!, () => seedVolume(rootfs, m.destination, source));
             m.copyData = false; // once: the record is saved when the start completes
@@ -122,7 +123,9 @@ export class ContainerMounts {
   /** The container's task is gone: its volumes are no longer active for it. */
   async stop(c: MountHolder): Promise<void> {
     for (const m of c.mounts ?? []) {
-      if (m.type === 'volume' && m.name) await this.volumes.deactivate(m.name, c.id);
+      if (m.type !== 'volume' || !m.name) continue;
+      await this.volumes.deactivate(m.name, c.id);
+      this.volumes.events.emit('event', { type: 'volume', action: 'unmount', id: m.name, attributes: { driver: m.driver ?? 'local', container: c.id } });
     }
   }
 

@@ -152,7 +152,7 @@ export class VolumeService {
       const labels = anonymous ? { ...(o.labels ?? {}), [ANONYMOUS_LABEL]: '' } : (o.labels ?? null);
       const volume = await this.#store.create({ name, driver, labels, options: o.driverOpts ?? null });
       if (o.ref) add(this.#refs, name, o.ref);
-      this.events.emit('event', { type: 'volume', action: 'create', id: name });
+      this.events.emit('event', { type: 'volume', action: 'create', id: name, attributes: { driver: volume.driver } });
       return { volume, created: true };
     });
   }
@@ -179,10 +179,11 @@ export class VolumeService {
       }
       const refs = this.refs(name);
       if (refs.length > 0) throw new ConflictError(`remove ${name}: volume is in use - [${refs.join(', ')}]`);
+      const driver = this.#store.get(name)!.driver;
       await this.#unmountData(name);
       await this.#store.remove(name);
       this.#refs.delete(name);
-      this.events.emit('event', { type: 'volume', action: 'destroy', id: name });
+      this.events.emit('event', { type: 'volume', action: 'destroy', id: name, attributes: { driver } });
     });
   }
 
@@ -246,7 +247,6 @@ export class VolumeService {
           throw new BerthError(`error while mounting volume '${data}': failed to mount local volume: ${(err as Error).message}`, { cause: err });
         }
         this.#mounted.add(name);
-        this.events.emit('event', { type: 'volume', action: 'mount', id: name });
       }
       add(this.#active, name, ref);
       return data;
@@ -271,7 +271,6 @@ export class VolumeService {
     const data = this.#store.dataPath(name);
     while (await isMountPoint(data)) await unmount(data);
     this.#mounted.delete(name);
-    this.events.emit('event', { type: 'volume', action: 'unmount', id: name });
   }
 }
 

@@ -52,6 +52,7 @@ export function containerStreamRoutes(r: Router, s: Services): void {
     const c = s.containers.store.get(ctx.params.id!);
     const streams = { stdin: queryBool(ctx.query, 'stdin'), stdout: queryBool(ctx.query, 'stdout'), stderr: queryBool(ctx.query, 'stderr') };
     if (c.state.status === 'paused') throw new ConflictError(`You cannot attach to a paused container, unpause it first`);
+    s.containers.events.emit('event', { type: 'container', action: 'attach', id: c.id });
     const type = c.config.Tty ? 'application/vnd.docker.raw-stream' : 'application/vnd.docker.multiplexed-stream';
     const running = isRunning(c.state);
     const client = ctx.hijack(type);
@@ -71,6 +72,7 @@ export function containerStreamRoutes(r: Router, s: Services): void {
     const w = queryInt(ctx.query, 'w') ?? 0;
     if (!isRunning(c.state)) throw new ConflictError(`Container ${c.id} is not running`);
     await resizeTty(s.containers.taskPaths(c).attachSocket, h, w);
+    s.containers.events.emit('event', { type: 'container', action: 'resize', id: c.id, height: h, width: w });
     ctx.noContent(200);
   });
 

@@ -1,9 +1,9 @@
-/** Engine API routes for containers (lifecycle, inspect, list, top, rename). */
+/** Engine API routes for containers (lifecycle, inspect, list, top, rename, update). */
 import { ConflictError, InvalidArgumentError } from '../../errors.js';
 import { isRunning } from '../../containers/container.js';
 import { selectContainers } from '../../containers/container-filter.js';
 import type { Digest } from '../../content/digest.js';
-import type { CreateContainerBody } from '../types/container-wire.js';
+import type { CreateContainerBody, UpdateConfigWire } from '../types/container-wire.js';
 import { inspectJson, summaryJson } from '../types/container-json.js';
 import { queryBool, queryFilters, queryInt, type Router } from '../router.js';
 import type { Services } from './services.js';
@@ -86,6 +86,11 @@ export function containerRoutes(r: Router, s: Services): void {
     ctx.noContent();
   });
 
+  r.add('POST', '/containers/:id/update', async (ctx) => {
+    const body = await ctx.body<UpdateConfigWire>();
+    ctx.json(200, await s.updates.update(ctx.params.id!, body ?? {}));
+  });
+
   r.add('POST', '/containers/:id/pause', async (ctx) => {
     await s.signals.pause(ctx.params.id!);
     ctx.noContent();
@@ -113,8 +118,11 @@ export function containerRoutes(r: Router, s: Services): void {
   r.add('GET', '/containers/:id/top', async (ctx) => {
     const c = s.containers.store.get(ctx.params.id!);
     if (!isRunning(c.state)) throw new ConflictError(`Container ${c.id} is not running`);
+    if (c.state.status === 'restarting') throw new ConflictError(`Container ${c.id} is restarting, wait until the container is running`);
     const pids = await s.cgroups.pids(s.containers.cgroupsPath(c));
-    ctx.json(200, await s.processTable(pids, ctx.query.get('ps_args') || '-ef'));
+    const table = await s.processTable(pids, ctx.query.get('ps_args') || '-ef');
+    s.containers.events.emit('event', { type: 'container', action: 'top', id: c.id });
+    ctx.json(200, table);
   });
 
   r.add('POST', '/containers/prune', async (ctx) => {
@@ -126,6 +134,7 @@ export function containerRoutes(r: Router, s: Services): void {
       await s.containers.remove(c.id);
       deleted.push(c.id);
     }
+    s.containers.events.emit('event', { type: 'container', action: 'prune', id: '', reclaimed });
     ctx.json(200, { ContainersDeleted: deleted, SpaceReclaimed: reclaimed });
   });
 }

@@ -5,9 +5,12 @@ import type { CgroupReader } from '../../containers/cgroup-reader.js';
 import type { ContainerRecord } from '../../containers/container.js';
 import type { ContainerService } from '../../containers/container-service.js';
 import type { ContainerSignals } from '../../containers/container-signals.js';
+import type { ContainerUpdater } from '../../containers/update/container-updater.js';
+import type { ContainerStats } from '../../containers/stats/index.js';
 import type { ExecService } from '../../containers/exec-service.js';
 import type { ContentStore } from '../../content/content-store.js';
 import type { DistributionService } from '../../distribution/distribution-service.js';
+import type { EventBus } from '../../events/event-bus.js';
 import type { ImageRecord } from '../../images/image-store.js';
 import type { ImageService } from '../../images/image-service.js';
 import type { EndpointConfigWire } from '../../network/container-network.js';
@@ -32,12 +35,16 @@ export interface Services {
   cgroupVersion: '1' | '2';
   containers: ContainerService;
   signals: ContainerSignals;
+  /** `docker update`: restart policy and resource limits, live on a running container. */
+  updates: ContainerUpdater;
   exec: ExecService;
   attach: AttachBroker;
   images: ImageService;
   snapshotter: Snapshotter;
   content: ContentStore;
   cgroups: CgroupReader;
+  /** `docker stats`: sampler and per-second collector. */
+  stats: ContainerStats;
   processTable(pids: number[], psArgs: string): Promise<{ Titles: string[]; Processes: string[][] }>;
   /** SizeRw (the container's own layer) and SizeRootFs (with the image). */
   sizes(c: ContainerRecord): Promise<{ sizeRw?: number; sizeRootFs?: number }>;
@@ -48,4 +55,6 @@ export interface Services {
   networking: Networking;
   /** Pull, push and login against registries. */
   distribution: DistributionService;
+  /** Every event of the engine, kept and journaled (GET /events). */
+  events: EventBus;
 }

@@ -1,4 +1,4 @@
-/** Engine API system routes: ping (version negotiation), version, info, events. */
+/** Engine API system routes: ping (version negotiation), version, info. GET /events is events.ts. */
 import * as os from 'node:os';
 import { isRunning } from '../../containers/container.js';
 import { API_VERSION, MIN_API_VERSION, type Router } from '../router.js';
@@ -78,22 +78,5 @@ export function systemRoutes(r: Router, s: Services): void {
       Swarm: { NodeID: '', NodeAddr: '', LocalNodeState: 'inactive', ControlAvailable: false, Error: '', RemoteManagers: null },
       Warnings: [],
     });
-  });
-
-  r.add('GET', '/events', async (ctx) => {
-    ctx.res.writeHead(200, { 'Content-Type': 'application/json' });
-    ctx.res.flushHeaders();
-    const onEvent = (e: { type: string; action: string; id: string; exitCode?: number }) => {
-      const now = Date.now();
-      const c = s.containers.store.tryGet(e.id);
-      const attributes: Record<string, string> = { ...(c ? { name: c.name, image: c.image } : {}), ...(e.exitCode !== undefined ? { exitCode: String(e.exitCode) } : {}) };
-      ctx.res.write(
-        JSON.stringify({ status: e.action, id: e.id, from: c?.image, Type: e.type, Action: e.action, Actor: { ID: e.id, Attributes: attributes }, scope: 'local', time: Math.floor(now / 1000), timeNano: now * 1e6 }) + '\n',
-      );
-    };
-    s.containers.events.on('event', onEvent);
-    await new Promise<void>((resolve) => ctx.signal.addEventListener('abort', () => resolve(), { once: true }));
-    s.containers.events.off('event', onEvent);
-    ctx.res.end();
   });
 }

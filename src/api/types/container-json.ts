@@ -16,7 +16,8 @@ export function stateJson(c: ContainerRecord): Record<string, unknown> {
   const s = c.state;
   return {
     Status: s.status,
-    Running: s.status === 'running' || s.status === 'paused',
+    // As moby's SetRestarting: a container waiting to be restarted counts as running.
+    Running: s.status === 'running' || s.status === 'paused' || s.status === 'restarting',
     Paused: s.status === 'paused',
     Restarting: s.status === 'restarting',
     OOMKilled: s.oomKilled,
@@ -61,8 +62,14 @@ export function inspectJson(
       LogConfig: { Type: 'json-file', Config: {} },
       Memory: 0,
       MemorySwap: 0,
+      MemoryReservation: 0,
       NanoCpus: 0,
       CpuShares: 0,
+      CpuPeriod: 0,
+      CpuQuota: 0,
+      CpusetCpus: '',
+      CpusetMems: '',
+      BlkioWeight: 0,
       PidsLimit: null,
       Privileged: false,
       ReadonlyRootfs: false,

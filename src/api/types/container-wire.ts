@@ -65,6 +65,8 @@ export interface HostConfigWire {
   CpuPeriod?: number;
   CpuQuota?: number;
   CpusetCpus?: string;
+  CpusetMems?: string;
+  BlkioWeight?: number;
   PidsLimit?: number | null;
   Ulimits?: UlimitWire[] | null;
   OomKillDisable?: boolean | null;
@@ -101,6 +103,26 @@ export interface MountWire {
     Subpath?: string;
   } | null;
   TmpfsOptions?: { SizeBytes?: number; Mode?: number; Options?: string[][] | null } | null;
+}
+
+/**
+ * The body of POST /containers/{id}/update (UpdateConfig): Resources and a
+ * RestartPolicy. Zero values mean "unchanged", as in Docker; fields Berth
+ * does not apply (kernel memory, real-time CPU, devices) are ignored.
+ */
+export interface UpdateConfigWire {
+  Memory?: number;
+  MemorySwap?: number;
+  MemoryReservation?: number;
+  NanoCpus?: number;
+  CpuShares?: number;
+  CpuPeriod?: number;
+  CpuQuota?: number;
+  CpusetCpus?: string;
+  CpusetMems?: string;
+  PidsLimit?: number | null;
+  BlkioWeight?: number;
+  RestartPolicy?: RestartPolicyWire | null;
 }
 
 export interface CreateContainerBody extends ContainerConfigWire {

@@ -7,6 +7,7 @@
  */
 import type { IncomingMessage } from 'node:http';
 import type { Readable } from 'node:stream';
+import type { ContainerStatsOptions } from './stats.js';
 import { readBody, type HijackedConnection, type Transport } from './transport.js';
 import type {
   ContainerCreateBody,
@@ -14,6 +15,8 @@ import type {
   ContainerInspect,
   ContainerPruneResponse,
   ContainerSummary,
+  ContainerUpdateConfig,
+  ContainerUpdateResponse,
   FilesystemChange,
   Filters,
   PathStat,
@@ -140,8 +143,17 @@ export class ContainersApi {
     return { accepted, result };
   }
 
+  update(ref: string, config: ContainerUpdateConfig): Promise<ContainerUpdateResponse> {
+    return this.#t.json({ method: 'POST', path: `/containers/${id(ref)}/update`, json: config });
+  }
+
   async rename(ref: string, name: string): Promise<void> {
     await this.#t.empty({ method: 'POST', path: `/containers/${id(ref)}/rename`, query: { name } });
+  }
+
+  /** GET /containers/{id}/stats: newline-separated records (read them with readStatsRecords). */
+  stats(ref: string, o: ContainerStatsOptions): Promise<IncomingMessage> {
+    return this.#t.request({ method: 'GET', path: `/containers/${id(ref)}/stats`, query: { stream: o.stream, 'one-shot': o.oneShot || undefined } });
   }
 
   top(ref: string, psArgs?: string): Promise<TopResponse> {

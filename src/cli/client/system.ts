@@ -1,8 +1,9 @@
 /**
- * System endpoints: /_ping, /version, /info.
+ * System endpoints: /_ping, /version, /info, /events (client/events.ts).
  * Disk use: /system/df and /build/prune. Registry login: /auth.
  */
 import { goJsonStringify } from '../../units/go-json.js';
+import { requestEvents, type EventMessage, type EventsQuery } from './events.js';
 import { encodeFilters } from './networks.js';
 import { readBody, type Transport } from './transport.js';
 import type { AuthenticateResponse, ContainerSummary, Filters, ImageSummary, InfoResponse, RegistryAuthConfig, VersionResponse } from './types.js';
@@ -114,6 +115,11 @@ export class SystemApi {
       path: '/build/prune',
       query: { all: options.all === true ? '1' : undefined, 'keep-storage': keep !== 0 ? String(Math.trunc(keep)) : undefined, filters: encodeFilters(options.filters) ?? '' },
     });
+  }
+
+  /** GET /events: the events of [since, until] and, unless until is past, live ones as they happen. */
+  events(query: EventsQuery = {}): Promise<AsyncGenerator<EventMessage>> {
+    return requestEvents(this.#t, query);
   }
 
   /**

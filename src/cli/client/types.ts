@@ -105,6 +105,26 @@ export interface ContainerCreateBody extends ContainerConfig {
   NetworkingConfig?: { EndpointsConfig: Record<string, { Aliases?: string[]; IPAMConfig?: { IPv4Address?: string } }> };
 }
 
+/** Body of POST /containers/{id}/update: zero values leave a limit as it is. */
+export interface ContainerUpdateConfig {
+  Memory?: number;
+  MemorySwap?: number;
+  MemoryReservation?: number;
+  NanoCpus?: number;
+  CpuShares?: number;
+  CpuPeriod?: number;
+  CpuQuota?: number;
+  CpusetCpus?: string;
+  CpusetMems?: string;
+  PidsLimit?: number;
+  BlkioWeight?: number;
+  RestartPolicy?: RestartPolicy;
+}
+
+export interface ContainerUpdateResponse {
+  Warnings: string[] | null;
+}
+
 export interface ContainerCreateResponse {
   Id: string;
   Warnings: string[] | null;

@@ -13,6 +13,7 @@ import { BerthCommand } from './command.js';
 import { newBuilderPruneCommand } from './builder/prune.js';
 import { newAttachCommand } from './container/attach.js';
 import { newCommitCommand } from './container/commit.js';
+import { newComposeCommand } from './compose/compose.js';
 import { newCpCommand } from './container/cp.js';
 import { newCreateCommand } from './container/create.js';
 import { newDiffCommand } from './container/diff.js';
@@ -30,9 +31,11 @@ import { newRestartCommand } from './container/restart.js';
 import { newRmCommand } from './container/rm.js';
 import { newRunCommand } from './container/run.js';
 import { newStartCommand } from './container/start.js';
+import { newStatsCommand } from './container/stats.js';
 import { newStopCommand } from './container/stop.js';
 import { newTopCommand } from './container/top.js';
 import { newUnpauseCommand } from './container/unpause.js';
+import { newUpdateCommand } from './container/update.js';
 import { newWaitCommand } from './container/wait.js';
 import { newBootstrapCommand } from './image/bootstrap.js';
 import { newBuildCommand } from './image/build.js';
@@ -61,6 +64,7 @@ import { newLogoutCommand } from './registry/logout.js';
 import { newSearchCommand } from './registry/search.js';
 import { newRegistryServeCommand } from './registry/serve.js';
 import { newDiskUsageCommand } from './system/df.js';
+import { newEventsCommand } from './system/events.js';
 import { newInfoCommand } from './system/info.js';
 import { newSystemInspectCommand } from './system/inspect.js';
 import { newPingCommand } from './system/ping.js';
@@ -104,9 +108,11 @@ export const GROUPS: Readonly<Record<string, { description: string; verbs: Reado
       rm: { factory: newRmCommand, aliases: ['remove'] },
       run: { factory: newRunCommand },
       start: { factory: newStartCommand },
+      stats: { factory: newStatsCommand },
       stop: { factory: newStopCommand },
       top: { factory: newTopCommand },
       unpause: { factory: newUnpauseCommand },
+      update: { factory: newUpdateCommand },
       wait: { factory: newWaitCommand },
     },
   },
@@ -173,6 +179,7 @@ export const GROUPS: Readonly<Record<string, { description: string; verbs: Reado
     description: 'Manage Berth',
     verbs: {
       df: { factory: newDiskUsageCommand },
+      events: { factory: newEventsCommand },
       info: { factory: newInfoCommand },
       inspect: { factory: newSystemInspectCommand, hidden: true },
       ping: { factory: newPingCommand, hidden: true },
@@ -201,9 +208,11 @@ export const TOP_LEVEL: Readonly<Record<string, readonly [string, string]>> = {
   rm: ['container', 'rm'],
   run: ['container', 'run'],
   start: ['container', 'start'],
+  stats: ['container', 'stats'],
   stop: ['container', 'stop'],
   top: ['container', 'top'],
   unpause: ['container', 'unpause'],
+  update: ['container', 'update'],
   wait: ['container', 'wait'],
   build: ['image', 'build'],
   history: ['image', 'history'],
@@ -218,6 +227,7 @@ export const TOP_LEVEL: Readonly<Record<string, readonly [string, string]>> = {
   login: ['registry', 'login'],
   logout: ['registry', 'logout'],
   search: ['registry', 'search'],
+  events: ['system', 'events'],
   info: ['system', 'info'],
   inspect: ['system', 'inspect'],
   version: ['system', 'version'],
@@ -253,6 +263,8 @@ export function buildProgram(cli: BerthCli): BerthCommand {
     }
     program.addCommand(cmd);
   }
+  // compose has flags of its own before the verb (-f, -p), so it is built whole by its factory.
+  program.addCommand(newComposeCommand(cli));
   for (const [name, [object, verb]] of Object.entries(TOP_LEVEL)) {
     const spec = GROUPS[object]?.verbs[verb];
     if (spec === undefined) throw new Error(`alias ${name} points at missing ${object} ${verb}`);

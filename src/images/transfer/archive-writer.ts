@@ -70,6 +70,7 @@ export async function saveImages(images: ImageService, content: ContentStore, na
       Layers: manifest.layers.map((l) => blobPath(l.digest)),
       ...(record.parent && selections.some((s) => s.record.id === record.parent) ? { Parent: record.parent } : {}),
     });
+    await images.logEvent('save', record.id, record.id);
   }
 
   const entries: TarSource[] = [{ name: 'blobs/', type: 'dir' }, { name: 'blobs/sha256/', type: 'dir' }];

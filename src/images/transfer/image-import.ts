@@ -69,6 +69,7 @@ export async function importImage(deps: TransferDeps, input: Readable, opts: Imp
       layers: [{ mediaType: MediaTypes.ociLayer, digest: layer.digest, size: layer.size }],
       ...(opts.reference ? { tags: [opts.reference] } : {}),
     });
+    await deps.images.logEvent('import', record.id, record.id);
     return record.id;
   } catch (err) {
     await removeIfUnused(deps, layer.digest);

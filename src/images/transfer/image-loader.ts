@@ -66,13 +66,14 @@ async function loadAll(deps: TransferDeps, archive: ArchiveReader, stager: Layer
       const img = await loadOne(deps, archive, stager, c, used);
       for (const tag of c.tags) {
         const previous = deps.images.store.allReferences().get(tag);
-        await deps.images.tag(img.id, tag);
+        await deps.images.store.tag(img.id, tag); // the store's: a load logs `load`, not `tag` (moby)
         const familiar = familiarString(normalizeReference(tag));
         if (previous && previous !== img.id) report(`The image ${familiar} already exists, renaming the old one with ID ${previous} to empty string`);
         report(`Loaded image: ${familiar}`);
       }
       if (c.tags.length === 0) report(`Loaded image ID: ${img.id}`);
       loaded.push({ id: img.id, tags: c.tags });
+      await deps.images.logEvent('load', img.id, img.id);
     }
   } catch (err) {
     await archive.discardNew(await liveBlobs(deps.images));

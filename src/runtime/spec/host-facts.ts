@@ -28,9 +28,13 @@ export interface HostFacts {
     cpuCfs: boolean;
     cpuShares: boolean;
     cpuset: boolean;
+    /** blkio.weight (or BFQ's) on v1, the io controller on v2; absent means no. */
+    blkioWeight?: boolean;
   };
   /** CPUs a --cpuset-cpus may name, in cpuset list syntax ("0-3,6"). */
   onlineCpus: string;
+  /** Memory nodes a --cpuset-mems may name; absent means node 0 only. */
+  onlineMems?: string;
   /** The daemon's own effective capabilities: what --privileged gets and --cap-add may add. */
   capabilities: string[];
   /** Sysctls Docker sets by default, if the kernel has them. */
@@ -52,6 +56,7 @@ function cgroupFeatures(layout: CgroupLayout): HostFacts['cgroup'] {
       cpuCfs: has('cpu'),
       cpuShares: has('cpu'),
       cpuset: has('cpuset'),
+      blkioWeight: has('io'),
     };
   }
   const file = (controller: string, name: string) => {
@@ -66,6 +71,7 @@ function cgroupFeatures(layout: CgroupLayout): HostFacts['cgroup'] {
     cpuCfs: file('cpu', 'cpu.cfs_quota_us'),
     cpuShares: file('cpu', 'cpu.shares'),
     cpuset: layout.mounts.has('cpuset'),
+    blkioWeight: file('blkio', 'blkio.weight') || file('blkio', 'blkio.bfq.weight'),
   };
 }
 
@@ -91,6 +97,14 @@ function thermalThrottlePaths(): string[] {
     .sort((a, b) => Number(a.slice(3)) - Number(b.slice(3)))
     .map((c) => `/sys/devices/system/cpu/${c}/thermal_throttle`)
     .filter((p) => existsSync(p));
+}
+
+function onlineMems(): string {
+  try {
+    return readFileSync('/sys/devices/system/node/online', 'utf8').trim();
+  } catch {
+    return '0'; // no NUMA support: one node
+  }
 }
 
 function onlineCpus(): string {
@@ -151,6 +165,7 @@ export function detectHostFacts(): HostFacts {
       unprivilegedPortStart: existsSync('/proc/sys/net/ipv4/ip_unprivileged_port_start'),
     },
     onlineCpus: onlineCpus(),
+    onlineMems: onlineMems(),
     thermalThrottlePaths: thermalThrottlePaths(),
     hostDevices: () => listDevices(),
   };

@@ -119,9 +119,10 @@ export function normalizeResources(input: ResourcesInput, facts: HostFacts): { r
   }
   if ((r.cpuQuota ?? 0) > 0 && (r.cpuQuota ?? 0) < 1000) throw fail('CPU cfs quota can not be less than 1ms (i.e. 1000)');
 
-  if (r.cpusetCpus && !facts.cgroup.cpuset) {
+  if ((r.cpusetCpus || r.cpusetMems) && !facts.cgroup.cpuset) {
     warnings.push('Your kernel does not support cpuset or the cgroup is not mounted. Cpuset discarded.');
     delete r.cpusetCpus;
+    delete r.cpusetMems;
   }
   if (r.cpusetCpus) {
     const wanted = parseCpuList(r.cpusetCpus);
@@ -131,6 +132,21 @@ export function normalizeResources(input: ResourcesInput, facts: HostFacts): { r
       throw fail(`Requested CPUs are not available - requested ${r.cpusetCpus}, available: ${facts.onlineCpus}`);
     }
   }
+  if (r.cpusetMems) {
+    const wanted = parseCpuList(r.cpusetMems);
+    if (wanted === null) throw fail(`Invalid value ${r.cpusetMems} for cpuset mems`);
+    const available = facts.onlineMems ?? '0';
+    const online = parseCpuList(available) ?? new Set<number>();
+    if ([...wanted].some((m) => !online.has(m))) {
+      throw fail(`Requested memory nodes are not available - requested ${r.cpusetMems}, available: ${available}`);
+    }
+  }
+  if ((r.blkioWeight ?? 0) > 0 && !facts.cgroup.blkioWeight) {
+    warnings.push('Your kernel does not support Block I/O weight or the cgroup is not mounted. Weight discarded.');
+    delete r.blkioWeight;
+  }
+  const weight = r.blkioWeight ?? 0;
+  if (weight > 0 && (weight < 10 || weight > 1000)) throw fail('Range of blkio weight is from 10 to 1000');
   if (r.ulimits) r.ulimits = normalizeUlimits(r.ulimits);
 
   // adaptContainerSettings: by default a container may swap as much as it may use.
@@ -172,6 +188,7 @@ export function ociResources(r: ResourcesInput, facts: HostFacts): Omit<OciResou
   const cpu: OciCpu = {};
   if (r.cpuShares) cpu.shares = r.cpuShares;
   if (r.cpusetCpus) cpu.cpus = r.cpusetCpus;
+  if (r.cpusetMems) cpu.mems = r.cpusetMems;
   if ((r.nanoCpus ?? 0) > 0) {
     cpu.period = CFS_PERIOD_US;
     // Integer arithmetic as Go's int64: 1.5e9 ns/s × 100000 µs / 1e9 = 150000 µs.
@@ -183,6 +200,7 @@ export function ociResources(r: ResourcesInput, facts: HostFacts): Omit<OciResou
 
   // The API allows 0 and negatives for "unlimited"; runc wants -1.
   if (r.pidsLimit !== undefined) out.pids = { limit: r.pidsLimit > 0 ? r.pidsLimit : -1 };
+  if ((r.blkioWeight ?? 0) > 0) out.blockIO = { weight: r.blkioWeight! };
   return out;
 }
 

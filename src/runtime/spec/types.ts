@@ -82,8 +82,12 @@ export interface ResourcesInput {
   cpuQuota?: number;
   cpuPeriod?: number;
   cpusetCpus?: string;
+  /** Memory nodes, in cpuset list syntax ("0-1"). */
+  cpusetMems?: string;
   /** <= 0 means unlimited. */
   pidsLimit?: number;
+  /** Block I/O relative weight, 10–1000 (0: unset). */
+  blkioWeight?: number;
   ulimits?: UlimitInput[];
   oomKillDisable?: boolean;
 }
@@ -214,6 +218,7 @@ export interface OciResources {
   memory?: OciMemory;
   cpu?: OciCpu;
   pids?: { limit: number };
+  blockIO?: { weight?: number };
 }
 
 export interface OciMemory {

@@ -196,6 +196,16 @@ for (const reg of registries) {
       assert.match(out, /: Mounted from mount\/a$/m);
     });
 
+    it('remembers which repository holds a layer across a berthd restart', async () => {
+      await importImage(d, `${r.host}/mount/c:v1`, 'a layer pushed before the restart');
+      ok('docker', ['push', `${r.host}/mount/c:v1`]);
+      await d.stop();
+      await d.start();
+      ok('docker', ['tag', `${r.host}/mount/c:v1`, `${r.host}/mount/d:v1`]);
+      const out = ok('docker', ['push', `${r.host}/mount/d:v1`]);
+      assert.match(out, /: Mounted from mount\/c$/m);
+    });
+
     it('an unknown repository is a 404 before any progress; a bad reference is a 400', async () => {
       const res = await d.api('POST', `/images/create?fromImage=${encodeURIComponent(`${r.host}/no/such/repo`)}&tag=latest`);
       assert.equal(res.status, 404, res.text);

@@ -1,0 +1,117 @@
+/**
+ * ComposeCli: what every `berth compose <verb>` gets — the project flags
+ * given to `compose` (-f, -p, --project-directory, --env-file, --profile),
+ * the loaded project, and a ComposeBackend that drives berthd with the CLI's
+ * Engine API client, builds with `berth build`'s context packing and pulls
+ * with `berth pull`'s credentials.
+ *
+ * Lifecycle: built by newComposeCommand() around the `compose` command →
+ * a verb's action calls load() (the files are read only then, so `--help`
+ * needs none) and backend() → the CLI closes the client at exit.
+ */
+import * as path from 'node:path';
+import type { Writable } from 'node:stream';
+import { NotFoundError } from '../../../errors.js';
+import type { ComposeBackend } from '../../../compose/backend.js';
+import { loadProject } from '../../../compose/loader.js';
+import type { ComposeProject, ProjectOptions, ServiceConfig } from '../../../compose/types.js';
+import { BerthCli } from '../../cli-context.js';
+import type { BerthCommand } from '../command.js';
+import { runBuild } from '../image/build.js';
+import { runPull } from '../image/pull.js';
+
+/** The flags of `berth compose` itself, shared by every verb. */
+export interface ComposeGlobalFlags {
+  file?: string[];
+  projectName?: string;
+  projectDirectory?: string;
+  envFile?: string[];
+  profile?: string[];
+}
+
+export class ComposeCli {
+  readonly cli: BerthCli;
+  readonly #group: BerthCommand;
+
+  constructor(cli: BerthCli, group: BerthCommand) {
+    this.cli = cli;
+    this.#group = group;
+  }
+
+  get flags(): ComposeGlobalFlags {
+    return this.#group.opts<ComposeGlobalFlags>();
+  }
+
+  projectOptions(services: string[] = []): ProjectOptions {
+    const f = this.flags;
+    return {
+      files: f.file ?? [],
+      ...(f.projectName !== undefined ? { projectName: f.projectName } : {}),
+      ...(f.projectDirectory !== undefined ? { projectDirectory: f.projectDirectory } : {}),
+      envFiles: f.envFile ?? [],
+      profiles: (f.profile ?? []).flatMap((p) => p.split(',')).filter((p) => p !== ''),
+      services,
+    };
+  }
+
+  /** Reads the compose files; warnings go to stderr. */
+  load(services: string[] = []): ComposeProject {
+    const { project, warnings } = loadProject(this.projectOptions(services));
+    for (const w of warnings) this.cli.eprintln(`WARN[0000] ${w}`);
+    return project;
+  }
+
+  /**
+   * The project, or just its name when there is no compose file but -p was
+   * given (`down -p NAME`, `ps -p NAME` work from labels alone).
+   */
+  loadOrName(): { name: string; project?: ComposeProject } {
+    try {
+      const project = this.load();
+      return { name: project.name, project };
+    } catch (err) {
+      const name = this.flags.projectName;
+      if (err instanceof NotFoundError && name !== undefined && (this.flags.file ?? []).length === 0) return { name };
+      throw err;
+    }
+  }
+
+  /** `quiet`: no progress lines and quiet builds; `quietPull`: quiet pulls only. */
+  backend(options: { quiet?: boolean; quietPull?: boolean } = {}): ComposeBackend {
+    const cli = this.cli;
+    // Build and pull output goes to stderr, like every progress line, so stdout stays the command's own.
+    const toErr = new BerthCli({ in: cli.in, out: cli.err as Writable, err: cli.err }, cli.host);
+    return {
+      client: cli.client,
+      images: {
+        build: (project: ComposeProject, s: ServiceConfig, tag: string) => {
+          const b = s.build!;
+          const buildArgs: Record<string, string> = {};
+          for (const [k, v] of Object.entries(b.args ?? {})) {
+            const value = v ?? project.environment[k];
+            if (value !== undefined) buildArgs[k] = value;
+          }
+          return runBuild(toErr, {
+            context: b.context,
+            tags: [tag],
+            ...(b.dockerfile !== undefined ? { file: path.resolve(b.context, b.dockerfile) } : {}),
+            buildArgs,
+            labels: b.labels ?? {},
+            ...(b.target !== undefined ? { target: b.target } : {}),
+            noCache: b.no_cache === true,
+            pull: b.pull === true,
+            rm: true,
+            forceRm: false,
+            quiet: options.quiet === true,
+            explain: false,
+          });
+        },
+        pull: (image: string) => runPull(toErr, { image, quiet: options.quiet === true || options.quietPull === true }),
+      },
+      progress: (resource, status) => {
+        if (options.quiet !== true) cli.eprintln(` ${resource}  ${status}`);
+      },
+      warn: (message) => cli.eprintln(`WARN[0000] ${message}`),
+    };
+  }
+}

@@ -1,0 +1,75 @@
+/**
+ * `berth compose`: multi-container applications from compose files, run on
+ * the client side as docker's compose plugin is — the files are read here
+ * (src/compose/) and berthd is driven through the Engine API.
+ *
+ * The project flags belong to `compose` itself and come before the verb:
+ * `berth compose -f a.yaml -p demo up -d`. Each verb has its own file and
+ * is built here by an explicit factory call.
+ */
+import { Option } from 'commander';
+import type { BerthCli } from '../../cli-context.js';
+import { BerthCommand } from '../command.js';
+import { listOption } from '../flags.js';
+import { ComposeCli } from './compose-cli.js';
+import { newComposeConfigCommand } from './config.js';
+import { newComposeCreateCommand } from './create.js';
+import { newComposeDownCommand } from './down.js';
+import { newComposeExecCommand } from './exec.js';
+import { newComposeImagesCommand } from './images.js';
+import { newComposeBuildCommand, newComposePullCommand, newComposePushCommand } from './images-verbs.js';
+import { newComposeKillCommand } from './kill.js';
+import { newComposeLogsCommand } from './logs.js';
+import { newComposeLsCommand } from './ls.js';
+import { newComposePauseCommand, newComposeUnpauseCommand } from './pause.js';
+import { newComposePortCommand } from './port.js';
+import { newComposePsCommand } from './ps.js';
+import { newComposeRestartCommand } from './restart.js';
+import { newComposeRmCommand } from './rm.js';
+import { newComposeRunCommand } from './run.js';
+import { newComposeStartCommand } from './start.js';
+import { newComposeStopCommand } from './stop.js';
+import { newComposeTopCommand } from './top.js';
+import { newComposeUpCommand } from './up.js';
+
+type VerbFactory = (c: ComposeCli) => BerthCommand;
+
+/** Every verb's factory; read this list to see what `berth compose` can do. */
+const VERBS: ReadonlyArray<VerbFactory> = [
+  newComposeBuildCommand,
+  newComposeConfigCommand,
+  newComposeCreateCommand,
+  newComposeDownCommand,
+  newComposeExecCommand,
+  newComposeImagesCommand,
+  newComposeKillCommand,
+  newComposeLogsCommand,
+  newComposeLsCommand,
+  newComposePauseCommand,
+  newComposePortCommand,
+  newComposePsCommand,
+  newComposePullCommand,
+  newComposePushCommand,
+  newComposeRestartCommand,
+  newComposeRmCommand,
+  newComposeRunCommand,
+  newComposeStartCommand,
+  newComposeStopCommand,
+  newComposeTopCommand,
+  newComposeUnpauseCommand,
+  newComposeUpCommand,
+];
+
+export function newComposeCommand(cli: BerthCli): BerthCommand {
+  const group = new BerthCommand('compose')
+    .use('compose [OPTIONS] COMMAND')
+    .description('Define and run multi-container applications')
+    .addOption(listOption('-f, --file <stringArray>', 'Compose configuration files'))
+    .addOption(new Option('-p, --project-name <string>', 'Project name'))
+    .addOption(new Option('--project-directory <string>', 'Specify an alternate working directory (default: the path of the first specified Compose file)'))
+    .addOption(listOption('--env-file <stringArray>', 'Specify an alternate environment file'))
+    .addOption(listOption('--profile <stringArray>', 'Specify a profile to enable'));
+  const c = new ComposeCli(cli, group);
+  for (const factory of VERBS) group.addCommand(factory(c));
+  return group;
+}
