@@ -33,8 +33,15 @@ function regexMatches(pattern: string, text: string): boolean {
   }
 }
 
+const HEALTH_VALUES = ['starting', 'healthy', 'unhealthy', 'none'];
+
 function validate(f: Map<string, string[]>): number[] {
   for (const k of f.keys()) if (!FILTER_KEYS.has(k)) throw new InvalidArgumentError(`invalid filter '${k}'`);
+  for (const h of f.get('health') ?? []) {
+    if (!HEALTH_VALUES.includes(h)) {
+      throw new InvalidArgumentError(`invalid filter 'health=${h}': Unrecognised filter value for health: ${h}`);
+    }
+  }
   for (const s of f.get('status') ?? []) {
     if (!STATUSES.includes(s)) {
       throw new InvalidArgumentError(`invalid filter 'status=${s}': invalid value for state (${s}): must be one of ${STATUSES.join(', ')}`);
@@ -80,6 +87,8 @@ export function selectContainers(all: ContainerRecord[], opts: ListOptions): Con
     }
     if (f.has('status') && !f.get('status')!.includes(c.state.status)) return false;
     if (f.has('ancestor') && !ancestors.has(c.imageId)) return false;
+    // As moby: "none" is a container without a healthcheck; the others its current status.
+    if (f.has('health') && !f.get('health')!.includes(c.state.health?.Status ?? 'none')) return false;
     if (f.has('volume') && !f.get('volume')!.some((v) => usesMount(c, v))) return false;
     return true;
   });

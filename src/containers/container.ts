@@ -26,6 +26,7 @@ import type { ContainerConfigWire, HostConfigWire } from '../api/types/container
 import type { NetworkAttachment } from '../network/container-network.js';
 import type { EndpointWish } from '../network/network-record.js';
 import type { MountPoint } from '../volumes/volume.js';
+import type { HealthState } from './health/health-state.js';
 
 export type { ContainerId } from '../units/ids.js';
 import type { ContainerId } from '../units/ids.js';
@@ -41,6 +42,8 @@ export interface ContainerState {
   oomKilled: boolean;
   startedAt: string;
   finishedAt: string;
+  /** With a healthcheck: its status, streak and last results (containers/health/). */
+  health?: HealthState;
 }
 
 export interface ContainerRecord {

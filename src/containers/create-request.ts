@@ -3,6 +3,7 @@
  * HostConfig, Path and Args, merging the image's defaults as Docker does,
  * and rejects bad input before anything is created.
  */
+import { mergeHealthcheck, validateHealthcheck } from './health/health-config.js';
 import { InvalidArgumentError } from '../errors.js';
 import { parseSignal } from '../units/signals.js';
 import { checkAutoRemove, validateRestartPolicy } from './restart/restart-policy.js';
@@ -85,6 +86,8 @@ export function resolveCreate(body: CreateContainerBody, image: ContainerConfigF
   if (entrypoint?.length === 1 && entrypoint[0] === '') entrypoint = undefined;
   const argv = [...(entrypoint ?? []), ...(cmd ?? [])];
   if (argv.length === 0) throw new InvalidArgumentError('no command specified');
+  validateHealthcheck(wire.Healthcheck);
+  const healthcheck = mergeHealthcheck(wire.Healthcheck, image.Healthcheck);
   const stopSignal = wire.StopSignal || image.StopSignal || undefined;
   if (stopSignal) parseSignal(stopSignal); // throws Docker's "invalid signal: X"
 
@@ -107,7 +110,9 @@ export function resolveCreate(body: CreateContainerBody, image: ContainerConfigF
     AttachStdin: !!wire.AttachStdin,
     AttachStdout: !!wire.AttachStdout,
     AttachStderr: !!wire.AttachStderr,
-    ...(image.Healthcheck && !wire.Healthcheck ? { Healthcheck: image.Healthcheck } : {}),
+    ...(healthcheck ? { Healthcheck: healthcheck } : {}),
+    // As moby's merge: the image's SHELL (used by CMD-SHELL health checks) unless the request has one.
+    ...(!wire.Shell?.length && image.Shell?.length ? { Shell: image.Shell } : {}),
     OnBuild: null,
   };
   if (config.WorkingDir) {

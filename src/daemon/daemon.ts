@@ -39,6 +39,7 @@ import { ContainerUpdater } from '../containers/update/container-updater.js';
 import { ContainerStore } from '../containers/container-store.js';
 import { createContainerStats, type ContainerStats } from '../containers/stats/index.js';
 import { ExecService } from '../containers/exec-service.js';
+import { HealthMonitor } from '../containers/health/health-monitor.js';
 import { LocalContentStore } from '../content/content-store.js';
 import { chainIds } from '../content/digest.js';
 import { DistributionService } from '../distribution/distribution-service.js';
@@ -106,6 +107,7 @@ export class Daemon {
   #stats?: ContainerStats;
   #events?: EventBus;
   #containers?: ContainerService;
+  #health?: HealthMonitor;
 
   constructor(readonly config: DaemonConfig) {}
 
@@ -160,7 +162,11 @@ export class Daemon {
       const signals = new ContainerSignals(containers, runtime);
       const exec = new ExecService(containers, runtime, cfg.execRoot);
       await exec.init();
+      // Listening before recover(): the containers it starts again by policy are checked from their first start.
+      const health = new HealthMonitor(containers, exec, cfg.log);
+      this.#health = health;
       await containers.recover();
+      health.resumeRunning();
       const buildCache = new BuildCache(imageStore, path.join(cfg.dataRoot, 'build-cache'));
       await buildCache.init();
       const builder = new Builder({ containers, attach, snapshotter, content, images, cache: buildCache, workRoot: path.join(cfg.dataRoot, 'build') });
@@ -246,6 +252,7 @@ export class Daemon {
   /** Stops serving; containers keep running under their monitors (live-restore). */
   async stop(): Promise<void> {
     this.#containers?.close(); // no restart by policy may start once the daemon is going
+    this.#health?.close();
     await this.#server?.close();
     await this.#networks?.close();
     await this.#distribution?.close();

@@ -4,6 +4,7 @@
  */
 import * as path from 'node:path';
 import { type ContainerRecord, ZERO_TIME } from '../../containers/container.js';
+import { healthSuffix } from '../../containers/health/health-state.js';
 import { humanDuration } from '../../units/duration.js';
 import { mountPointJson, type MountPointJson } from '../../volumes/volume.js';
 
@@ -27,6 +28,7 @@ export function stateJson(c: ContainerRecord): Record<string, unknown> {
     Error: s.error,
     StartedAt: s.startedAt,
     FinishedAt: s.finishedAt,
+    ...(s.health ? { Health: s.health } : {}),
   };
 }
 
@@ -94,7 +96,7 @@ export function statusText(c: ContainerRecord, now = Date.now()): string {
     case 'paused':
     case 'restarting': {
       const up = `Up ${humanDuration(now - Date.parse(s.startedAt))}`;
-      return s.status === 'paused' ? `${up} (Paused)` : s.status === 'restarting' ? `Restarting (${s.exitCode}) ${humanDuration(now - Date.parse(s.finishedAt))} ago` : up;
+      return s.status === 'paused' ? `${up} (Paused)` : s.status === 'restarting' ? `Restarting (${s.exitCode}) ${humanDuration(now - Date.parse(s.finishedAt))} ago` : `${up}${healthSuffix(s.health)}`;
     }
     case 'removing':
       return 'Removal In Progress';

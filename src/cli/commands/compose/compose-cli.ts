@@ -32,14 +32,35 @@ export interface ComposeGlobalFlags {
 export class ComposeCli {
   readonly cli: BerthCli;
   readonly #group: BerthCommand;
+  #verb: ComposeGlobalFlags = {};
 
   constructor(cli: BerthCli, group: BerthCommand) {
     this.cli = cli;
     this.#group = group;
   }
 
+  /** Called before a verb runs with its own options (which may repeat the project flags). */
+  setVerbFlags(opts: Record<string, unknown>): void {
+    this.#verb = opts as ComposeGlobalFlags;
+  }
+
+  /** The project flags: given to `compose`, and after the verb (lists add up, a later value wins). */
   get flags(): ComposeGlobalFlags {
-    return this.#group.opts<ComposeGlobalFlags>();
+    const g = this.#group.opts<ComposeGlobalFlags>();
+    const v = this.#verb;
+    const list = (a: string[] | undefined, b: string[] | undefined): string[] | undefined => (a === undefined && b === undefined ? undefined : [...(a ?? []), ...(b ?? [])]);
+    const out: ComposeGlobalFlags = {};
+    const file = list(g.file, v.file);
+    if (file !== undefined) out.file = file;
+    const envFile = list(g.envFile, v.envFile);
+    if (envFile !== undefined) out.envFile = envFile;
+    const profile = list(g.profile, v.profile);
+    if (profile !== undefined) out.profile = profile;
+    const name = v.projectName ?? g.projectName;
+    if (name !== undefined) out.projectName = name;
+    const dir = v.projectDirectory ?? g.projectDirectory;
+    if (dir !== undefined) out.projectDirectory = dir;
+    return out;
   }
 
   projectOptions(services: string[] = []): ProjectOptions {

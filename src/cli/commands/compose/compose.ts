@@ -70,6 +70,33 @@ export function newComposeCommand(cli: BerthCli): BerthCommand {
     .addOption(listOption('--env-file <stringArray>', 'Specify an alternate environment file'))
     .addOption(listOption('--profile <stringArray>', 'Specify a profile to enable'));
   const c = new ComposeCli(cli, group);
-  for (const factory of VERBS) group.addCommand(factory(c));
+  for (const factory of VERBS) group.addCommand(inheritProjectFlags(group, factory(c)));
+  // The verb's copies of the project flags are read along with the group's (ComposeCli.flags).
+  group.hook('preAction', (_group, action) => c.setVerbFlags(action.opts()));
   return group;
+}
+
+/**
+ * docker compose's project flags are cobra persistent flags: they may also
+ * follow the verb (`compose up -p demo`). Each verb gets hidden copies of
+ * those it does not use itself (`logs -f` stays --follow, `run -p` --publish).
+ */
+function inheritProjectFlags(group: BerthCommand, verb: BerthCommand): BerthCommand {
+  for (const o of group.options) {
+    const taken = verb.options.some((v) => (o.short !== undefined && v.short === o.short) || v.long === o.long);
+    if (taken) {
+      if (!verb.options.some((v) => v.long === o.long)) verb.addOption(copyOption(o, false));
+      continue;
+    }
+    verb.addOption(copyOption(o, true));
+  }
+  return verb;
+}
+
+/** A hidden copy of a project flag; without its shorthand when the verb uses that letter. */
+function copyOption(o: Option, keepShort: boolean): Option {
+  const flags = keepShort && o.short !== undefined ? `${o.short}, ${o.long}` : o.long!;
+  const copy = new Option(`${flags} ${o.required ? '<value>' : ''}`.trim(), o.description).hideHelp();
+  if (o.parseArg !== undefined) copy.argParser(o.parseArg);
+  return copy;
 }

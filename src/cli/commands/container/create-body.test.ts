@@ -170,7 +170,7 @@ describe('run/create flags → POST /containers/create body', () => {
       name: 'health flags build a CMD-SHELL check in nanoseconds',
       argv: ['--health-cmd', 'true', '--health-interval', '5s', '--health-retries', '2', 'busybox'],
       expect: ({ body }) =>
-        assert.deepEqual(body.Healthcheck, { Test: ['CMD-SHELL', 'true'], Interval: 5e9, Timeout: 0, StartPeriod: 0, Retries: 2 }),
+        assert.deepEqual(body.Healthcheck, { Test: ['CMD-SHELL', 'true'], Interval: 5e9, Timeout: 0, StartPeriod: 0, StartInterval: 0, Retries: 2 }),
     },
     {
       name: '--no-healthcheck disables the image check',

@@ -94,13 +94,13 @@ export function splitVolumes(specs: readonly string[], cwd: string): { binds: st
 function healthConfig(f: CreateFlags): HealthConfig | undefined {
   const have =
     f.healthCmd !== undefined || (f.healthInterval ?? 0) !== 0 || (f.healthTimeout ?? 0) !== 0 ||
-    (f.healthStartPeriod ?? 0) !== 0 || (f.healthRetries ?? 0) !== 0;
+    (f.healthStartPeriod ?? 0) !== 0 || (f.healthStartInterval ?? 0) !== 0 || (f.healthRetries ?? 0) !== 0;
   if (f.healthcheck === false) {
     if (have) throw new Error('--no-healthcheck conflicts with --health-* options');
     return { Test: ['NONE'] };
   }
   if (!have) return undefined;
-  for (const [flag, v] of [['interval', f.healthInterval], ['timeout', f.healthTimeout], ['retries', f.healthRetries], ['start-period', f.healthStartPeriod]] as const) {
+  for (const [flag, v] of [['interval', f.healthInterval], ['timeout', f.healthTimeout], ['retries', f.healthRetries], ['start-period', f.healthStartPeriod], ['start-interval', f.healthStartInterval]] as const) {
     if ((v ?? 0) < 0) throw new Error(`--health-${flag} cannot be negative`);
   }
   return {
@@ -108,6 +108,7 @@ function healthConfig(f: CreateFlags): HealthConfig | undefined {
     Interval: f.healthInterval ?? 0,
     Timeout: f.healthTimeout ?? 0,
     StartPeriod: f.healthStartPeriod ?? 0,
+    StartInterval: f.healthStartInterval ?? 0,
     Retries: f.healthRetries ?? 0,
   };
 }

@@ -60,6 +60,7 @@ export interface CreateFlags {
   healthInterval?: number;
   healthTimeout?: number;
   healthStartPeriod?: number;
+  healthStartInterval?: number;
   healthRetries?: number;
   /** false when --no-healthcheck was given (commander's negation). */
   healthcheck?: boolean;
@@ -179,6 +180,7 @@ export function addCreateFlags(cmd: BerthCommand): BerthCommand {
     .addOption(durationOption('--health-interval <duration>', 'Time between running the check (ms|s|m|h) (default 0s)'))
     .addOption(durationOption('--health-timeout <duration>', 'Maximum time to allow one check to run (ms|s|m|h) (default 0s)'))
     .addOption(durationOption('--health-start-period <duration>', 'Start period for the container to initialize before starting health-retries countdown (ms|s|m|h) (default 0s)'))
+    .addOption(durationOption('--health-start-interval <duration>', 'Time between running the check during the start period (ms|s|m|h) (default 0s)'))
     .addOption(intOption('--health-retries <int>', 'Consecutive failures needed to report unhealthy'))
     .option('--no-healthcheck', 'Disable any container-specified HEALTHCHECK')
     .option('--pull <string>', 'Pull image before running ("always", "missing", "never")', 'missing')

@@ -24,5 +24,19 @@ export function newInspectCommand(cli: BerthCli): BerthCommand {
 }
 
 export async function runInspect(cli: BerthCli, o: InspectOptions): Promise<void> {
-  await printInspect(cli, o.containers, o.format, (ref) => cli.client.containers.inspect(ref, { size: o.size }));
+  await printInspect(cli, o.containers, o.format, async (ref) => {
+    const c = await cli.client.containers.inspect(ref, { size: o.size });
+    return o.format ? withNilHealth(c) : c;
+  });
+}
+
+/**
+ * The API leaves State.Health out for a container without a healthcheck; the
+ * docker CLI decodes into a struct where it is a nil pointer, so
+ * `{{json .State.Health}}` prints null there. Templates here see the same.
+ */
+export function withNilHealth<T>(c: T): T {
+  const state = (c as { State?: Record<string, unknown> }).State;
+  if (state && typeof state === 'object' && !('Health' in state)) state.Health = null;
+  return c;
 }

@@ -2,6 +2,7 @@
  * Top-level `berth inspect`: each name is tried as a container, then as an
  * image (or only as --type says), as docker's system/inspect.go does.
  */
+import { withNilHealth } from '../container/inspect.js';
 import { InvalidArgumentError } from '../../../errors.js';
 import type { BerthCli } from '../../cli-context.js';
 import { isDaemonError } from '../../client/daemon-error.js';
@@ -39,7 +40,10 @@ export async function runSystemInspect(cli: BerthCli, o: InspectOptions): Promis
   await printInspect(cli, o.refs, o.format, async (ref) => {
     for (const type of order) {
       try {
-        if (type === 'container') return await cli.client.containers.inspect(ref, { size: o.size });
+        if (type === 'container') {
+          const c = await cli.client.containers.inspect(ref, { size: o.size });
+          return o.format ? withNilHealth(c) : c;
+        }
         const image = await cli.client.images.inspect(ref);
         if (o.size) cli.eprintln('WARNING: --size ignored for image');
         return new TypedInspect(new ImageInspectView(image), image);
