@@ -20,6 +20,11 @@ export interface ReplicaSpec {
   /** The ID of the image the container is created from, remembered to notice a rebuilt image. */
   imageId?: string;
   oneoff?: boolean;
+  /**
+   * Anonymous volumes of the container this one replaces (target → volume
+   * name): mounted again, so a recreate keeps their data, as compose does.
+   */
+  inheritedVolumes?: Record<string, string>;
 }
 
 const nanos = (d: string | undefined): number | undefined => (d === undefined ? undefined : parseGoDurationNanos(d));
@@ -69,12 +74,14 @@ function ports(s: ServiceConfig): { exposed: Record<string, Record<string, never
   return { exposed, bindings };
 }
 
-function mounts(project: ComposeProject, s: ServiceConfig): { mounts: Mount[]; anonymous: Record<string, Record<string, never>> } {
+function mounts(project: ComposeProject, s: ServiceConfig, inherited: Record<string, string>): { mounts: Mount[]; anonymous: Record<string, Record<string, never>> } {
   const out: Mount[] = [];
   const anonymous: Record<string, Record<string, never>> = {};
   for (const v of s.volumes ?? []) {
     if (v.type === 'volume' && v.source === undefined) {
-      anonymous[v.target] = {};
+      const previous = inherited[v.target];
+      if (previous !== undefined) out.push({ Type: 'volume', Source: previous, Target: v.target });
+      else anonymous[v.target] = {};
       continue;
     }
     const m: Mount = { Type: v.type, Target: v.target, ...(v.read_only === true ? { ReadOnly: true } : {}) };
@@ -128,7 +135,7 @@ export function composeLabels(r: ReplicaSpec): Record<string, string> {
 export function createBody(r: ReplicaSpec): ContainerCreateBody {
   const { project, service: s } = r;
   const { exposed, bindings } = ports(s);
-  const { mounts: ms, anonymous } = mounts(project, s);
+  const { mounts: ms, anonymous } = mounts(project, s, r.inheritedVolumes ?? {});
   const limits = s.deploy?.resources?.limits;
   const memory = limits?.memory ?? s.mem_limit;
   const cpus = limits?.cpus ?? s.cpus;

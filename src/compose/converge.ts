@@ -22,6 +22,7 @@ import type { ComposeBackend } from './backend.js';
 import { serviceConfigHash } from './config-hash.js';
 import { createBody, replicaName, serviceImage } from './container-spec.js';
 import { inDependencyOrder, withDependencies } from './dependency-graph.js';
+import { removeContainer } from './down.js';
 import { waitForCondition, waitReady } from './dependency-wait.js';
 import { listProjectContainers, type ProjectContainer } from './project-containers.js';
 import { checkExternal, ensureNetworks, ensureVolumes, resourcesOf } from './project-resources.js';
@@ -99,16 +100,31 @@ export async function ensureImages(b: ComposeBackend, p: ComposeProject, names: 
   return ids;
 }
 
-async function stopAndRemove(b: ComposeBackend, c: ProjectContainer, timeout: number | undefined, verb: string): Promise<void> {
-  b.progress(`Container ${c.name}`, `${verb === 'Recreate' ? 'Recreate' : 'Stopping'}`);
+/** Stops and removes a container about to be recreated (its anonymous volumes are kept for the new one). */
+async function removeForRecreate(b: ComposeBackend, c: ProjectContainer, timeout: number | undefined): Promise<void> {
+  b.progress(`Container ${c.name}`, 'Recreate');
   if (c.state === 'running' || c.state === 'paused' || c.state === 'restarting') {
     await b.client.containers.stop(c.id, timeout !== undefined ? { timeout } : {});
   }
   await b.client.containers.remove(c.id, { force: true });
-  if (verb !== 'Recreate') b.progress(`Container ${c.name}`, 'Removed');
 }
 
-/** Converges one service's replicas; returns its containers afterwards. */
+/** The anonymous volumes a container has mounted: target → volume name. */
+async function anonymousVolumes(b: ComposeBackend, id: string): Promise<Record<string, string>> {
+  const inspect = await b.client.containers.inspect(id);
+  const mounts = (inspect['Mounts'] ?? []) as Array<{ Type?: string; Name?: string; Destination?: string }>;
+  const out: Record<string, string> = {};
+  for (const m of mounts) {
+    // Anonymous volumes have a generated 64-hex name (project volumes are `<project>_<key>`);
+    // one carried over by an earlier recreate is still anonymous, so it is carried again.
+    if (m.Type === 'volume' && m.Name !== undefined && m.Destination !== undefined && /^[0-9a-f]{64}$/.test(m.Name)) {
+      out[m.Destination] = m.Name;
+    }
+  }
+  return out;
+}
+
+/** Converges one service's replicas to the wanted scale and configuration. */
 async function convergeService(b: ComposeBackend, p: ComposeProject, s: ServiceConfig, imageId: string | undefined, o: UpOptions): Promise<void> {
   const wanted = wantedReplicas(s, o.scale);
   const hash = serviceConfigHash(s);
@@ -117,10 +133,11 @@ async function convergeService(b: ComposeBackend, p: ComposeProject, s: ServiceC
   const present = new Set<number>();
   const work: Promise<void>[] = [];
 
-  const create = async (number: number, verb: 'Creat' | 'Recreat'): Promise<void> => {
+  const create = async (number: number, verb: 'Creat' | 'Recreat', inheritedVolumes?: Record<string, string>): Promise<void> => {
     const name = replicaName(p, s, number);
     b.progress(`Container ${name}`, `${verb}ing`);
-    const { Id } = await b.client.containers.create(createBody({ project: p, service: s, number, configHash: hash, imageId }), name);
+    const body = createBody({ project: p, service: s, number, configHash: hash, imageId, ...(inheritedVolumes ? { inheritedVolumes } : {}) });
+    const { Id } = await b.client.containers.create(body, name);
     b.progress(`Container ${name}`, `${verb}ed`);
     if (o.noStart === true) return;
     b.progress(`Container ${name}`, 'Starting');
@@ -130,13 +147,20 @@ async function convergeService(b: ComposeBackend, p: ComposeProject, s: ServiceC
 
   for (const c of existing) {
     if (c.number < 1 || c.number > wanted || present.has(c.number)) {
-      work.push(stopAndRemove(b, c, timeout, 'Remove'));
+      // A replica scaled away takes its anonymous volumes with it: nothing will mount them again.
+      work.push(removeContainer(b, c, { ...(timeout !== undefined ? { timeout } : {}), volumes: true }));
       continue;
     }
     present.add(c.number);
     const changed = c.configHash !== hash || (imageId !== undefined && c.imageId !== undefined && c.imageId !== imageId);
     if (o.noRecreate !== true && (o.forceRecreate === true || changed)) {
-      work.push(stopAndRemove(b, c, timeout, 'Recreate').then(() => create(c.number, 'Recreat')));
+      work.push(
+        (async () => {
+          const volumes = await anonymousVolumes(b, c.id);
+          await removeForRecreate(b, c, timeout);
+          await create(c.number, 'Recreat', volumes);
+        })(),
+      );
     } else if (o.noStart !== true && c.state !== 'running' && c.state !== 'restarting') {
       work.push(
         (async () => {
@@ -189,7 +213,7 @@ export async function up(b: ComposeBackend, p: ComposeProject, o: UpOptions = {}
   const orphans = await findOrphans(b, p);
   if (orphans.length > 0) {
     if (o.removeOrphans === true) {
-      await Promise.all(orphans.map((c) => stopAndRemove(b, c, o.stopTimeout, 'Remove')));
+      await Promise.all(orphans.map((c) => removeContainer(b, c, { ...(o.stopTimeout !== undefined ? { timeout: o.stopTimeout } : {}), volumes: true })));
     } else {
       b.warn(
         `Found orphan containers (${orphans.map((c) => c.name).join(', ')}) for this project. If you removed or renamed this service in your compose file, you can run this command with the --remove-orphans flag to clean it up.`,

@@ -40,7 +40,8 @@ export function healthDeadlineMs(s: ServiceConfig): number {
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
 /** Resolves once the container reports healthy; throws on unhealthy, exit, or the deadline. */
-export async function waitHealthy(client: EngineClient, c: ProjectContainer, deadlineMs: number): Promise<void> {
+/** `context` starts the error messages ("dependency failed to start: " when a dependent waits). */
+export async function waitHealthy(client: EngineClient, c: ProjectContainer, deadlineMs: number, context = 'dependency failed to start: '): Promise<void> {
   const until = Date.now() + deadlineMs;
   const reportBy = Date.now() + HEALTH_REPORT_MS;
   for (;;) {
@@ -59,13 +60,13 @@ export async function waitHealthy(client: EngineClient, c: ProjectContainer, dea
     if (health.Status === 'healthy') return;
     if (health.Status === 'unhealthy') {
       const last = health.Log?.[health.Log.length - 1]?.Output?.trim();
-      throw new FailedPreconditionError(`dependency failed to start: container ${c.name} is unhealthy${last ? ` (${last})` : ''}`);
+      throw new FailedPreconditionError(`${context}container ${c.name} is unhealthy${last ? ` (${last})` : ''}`);
     }
     if (!inspect.State.Running) {
-      throw new FailedPreconditionError(`dependency failed to start: container ${c.name} exited (${inspect.State.ExitCode}) before it was healthy`);
+      throw new FailedPreconditionError(`${context}container ${c.name} exited (${inspect.State.ExitCode}) before it was healthy`);
     }
     if (Date.now() > until) {
-      throw new UnavailableError(`dependency failed to start: container ${c.name} was not healthy within ${Math.round(deadlineMs / 1000)}s`);
+      throw new UnavailableError(`${context}container ${c.name} was not healthy within ${Math.round(deadlineMs / 1000)}s`);
     }
     await sleep(POLL_MS);
   }
@@ -97,22 +98,18 @@ export async function waitForCondition(
 /** `up --wait`: running, and healthy when the service has a healthcheck. */
 export async function waitReady(client: EngineClient, s: ServiceConfig, containers: readonly ProjectContainer[], timeoutMs?: number): Promise<void> {
   const deadline = timeoutMs ?? healthDeadlineMs(s);
-  const until = Date.now() + deadline;
+  const hasCheck = s.healthcheck !== undefined && s.healthcheck.disable !== true;
   await Promise.all(
     containers.map(async (c) => {
-      for (;;) {
-        const inspect = await client.containers.inspect(c.id);
-        const health = inspect.State['Health'] as HealthState | undefined;
-        if (!inspect.State.Running) {
-          if (inspect.State.ExitCode === 0 && health === undefined) return;
-          throw new FailedPreconditionError(`container ${c.name} exited (${inspect.State.ExitCode})`);
-        }
-        const hasCheck = s.healthcheck !== undefined && s.healthcheck.disable !== true;
-        if (!hasCheck && (health === undefined || health === null)) return;
-        if (health?.Status === 'healthy') return;
-        if (health?.Status === 'unhealthy') throw new FailedPreconditionError(`container ${c.name} is unhealthy`);
-        if (Date.now() > until) throw new UnavailableError(`container ${c.name} was not ready within ${Math.round(deadline / 1000)}s`);
-        await sleep(POLL_MS);
+      const inspect = await client.containers.inspect(c.id);
+      const imageCheck = inspect.Config.Healthcheck?.Test;
+      if (hasCheck || (imageCheck !== undefined && imageCheck.length > 0 && imageCheck[0] !== 'NONE')) {
+        await waitHealthy(client, c, deadline, '');
+        return;
+      }
+      // No healthcheck: running is ready; a one-shot container that exited 0 is done.
+      if (!inspect.State.Running && inspect.State.ExitCode !== 0) {
+        throw new FailedPreconditionError(`container ${c.name} exited (${inspect.State.ExitCode})`);
       }
     }),
   );

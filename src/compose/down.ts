@@ -22,7 +22,18 @@ export interface DownOptions {
   timeout?: number;
 }
 
+/**
+ * Stops and removes one container. With `volumes`, its anonymous volumes go
+ * too — also those `up` carried over from a container it replaced, which the
+ * engine sees as named mounts (a generated 64-hex name tells them apart).
+ */
 export async function removeContainer(b: ComposeBackend, c: ProjectContainer, o: { timeout?: number; volumes?: boolean }): Promise<void> {
+  let anonymous: string[] = [];
+  if (o.volumes === true) {
+    const inspect = await b.client.containers.inspect(c.id).catch(() => undefined);
+    const mounts = (inspect?.['Mounts'] ?? []) as Array<{ Type?: string; Name?: string }>;
+    anonymous = mounts.filter((m) => m.Type === 'volume' && /^[0-9a-f]{64}$/.test(m.Name ?? '')).map((m) => m.Name!);
+  }
   if (c.state === 'running' || c.state === 'paused' || c.state === 'restarting') {
     b.progress(`Container ${c.name}`, 'Stopping');
     await b.client.containers.stop(c.id, o.timeout !== undefined ? { timeout: o.timeout } : {});
@@ -35,6 +46,12 @@ export async function removeContainer(b: ComposeBackend, c: ProjectContainer, o:
     if (!isDaemonError(err, 'not_found')) throw err;
   }
   b.progress(`Container ${c.name}`, 'Removed');
+  for (const name of anonymous) {
+    // Already gone with the container, or still used by another one: either way not ours to force.
+    await b.client.volumes.remove(name).catch((err: unknown) => {
+      if (!isDaemonError(err, 'not_found') && !isDaemonError(err, 'conflict')) throw err;
+    });
+  }
 }
 
 /** `project` is undefined when only the name is known (no compose file). */

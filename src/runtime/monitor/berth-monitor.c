@@ -37,6 +37,7 @@
 
 #include "json-log.h"
 #include "nsexec.h"
+#include "probe.h"
 #include "spawner.h"
 
 #define READ_CHUNK (32 * 1024)
@@ -209,6 +210,7 @@ static void reap(void) {
       runc_status = st;
     } else if (target_pid > 0) {
       if (p == target_pid && !target_done) record_target(st, now_ms(), &rt);
+      else probe_reaped(p, st, now_ms());
     } else {
       early[n_early % 32] = (struct early_reap){p, st, now_ms(), rt};
       n_early++;
@@ -227,7 +229,7 @@ static struct source src[2] = {{.fd = -1, .stream = 1, .log = {.name = "stdout"}
 
 
 /* ---- attach clients ---- */
-enum ckind { C_HEADER, C_ATTACH, C_WATCH, C_CTL };
+enum ckind { C_HEADER, C_ATTACH, C_WATCH, C_CTL, C_PROBE };
 struct client {
   int fd;
   enum ckind kind;
@@ -237,6 +239,7 @@ struct client {
   bool closing;    /* close once out is flushed */
   bool exit_sent;  /* WATCH: EXIT line queued */
   bool in_handled; /* stdin-once already applied for this client */
+  int probe;       /* C_PROBE: its slot in probe.c until answered, else -1 */
   size_t linelen;
   char line[HEADER_CAP];
   struct buf out;
@@ -279,6 +282,8 @@ static void close_stdin(void) {
 
 static void drop_client(struct client *c) {
   if (c->fd < 0) return;
+  if (c->kind == C_PROBE && c->probe >= 0) probe_abandon(c->probe);
+  c->probe = -1;
   if (c->kind == C_ATTACH && c->want_in && o_stdin_once && !c->in_handled) {
     c->in_handled = true;
     close_stdin();
@@ -348,6 +353,22 @@ static void client_header(struct client *c, char *line) {
     c->kind = C_WATCH;
   } else if (strcmp(line, "CTL") == 0) {
     c->kind = C_CTL;
+  } else if (strncmp(line, "PROBE ", 6) == 0) {
+    /* PROBE <timeout ms> <plan bytes>, then the plan (probe.h) */
+    unsigned timeout_ms;
+    size_t len;
+    char end;
+    c->probe = sscanf(line + 6, "%u %zu%c", &timeout_ms, &len, &end) == 2 ? probe_new(timeout_ms, len) : -1;
+    if (c->probe < 0) {
+      static const char why[] = "bad health check request, or too many at once";
+      char head[32];
+      snprintf(head, sizeof head, "ERROR %zu\n", sizeof why - 1);
+      client_send(c, head, strlen(head), why, sizeof why - 1);
+      c->closing = true;
+      c->kind = C_CTL; /* nothing more is read */
+      return;
+    }
+    c->kind = C_PROBE;
   } else if (strncmp(line, "ATTACH", 6) == 0 && (line[6] == ' ' || line[6] == 0)) {
     c->kind = C_ATTACH;
     char *save = NULL;
@@ -364,7 +385,12 @@ static void client_header(struct client *c, char *line) {
 
 static void client_data(struct client *c, const char *p, size_t n) {
   while (n > 0 && c->fd >= 0) {
-    if (c->kind == C_HEADER || c->kind == C_CTL) {
+    if (c->kind == C_PROBE) {
+      size_t used = probe_feed(c->probe, p, n, now_ms());
+      p += used;
+      n -= used;
+      if (used == 0) return;
+    } else if (c->kind == C_HEADER || c->kind == C_CTL) {
       const char *nl = memchr(p, '\n', n);
       size_t take = nl ? (size_t)(nl - p) : n;
       if (c->linelen + take >= HEADER_CAP) {
@@ -428,6 +454,7 @@ static void accept_clients(void) {
     struct client *c = &clients[n_clients++];
     memset(c, 0, sizeof *c);
     c->fd = fd;
+    c->probe = -1;
   }
 }
 
@@ -800,6 +827,15 @@ static void run_loop(void) {
         strcat(line, "\n");
         c->exit_sent = c->closing = true;
         client_send(c, line, strlen(line), NULL, 0);
+      } else if (c->kind == C_PROBE && c->probe >= 0 && probe_done(c->probe)) {
+        char head[96];
+        const char *body;
+        size_t len;
+        probe_reply(c->probe, head, sizeof head, &body, &len);
+        client_send(c, head, strlen(head), body, len);
+        probe_free(c->probe);
+        c->probe = -1;
+        c->closing = true;
       } else if (finished && c->kind != C_WATCH && c->kind != C_HEADER) {
         c->closing = true;
       }
@@ -807,7 +843,7 @@ static void run_loop(void) {
     compact_clients();
     if (finished && (n_clients == 0 || now >= final_deadline)) return;
 
-    struct pollfd p[4 + MAX_CLIENTS];
+    struct pollfd p[5 + MAX_CLIENTS + 16];
     int np = 0;
     p[np++] = (struct pollfd){sig_fd, POLLIN, 0};
     p[np++] = (struct pollfd){listen_fd, POLLIN, 0};
@@ -823,17 +859,23 @@ static void run_loop(void) {
       p[np++] = (struct pollfd){(c->hup && ev == 0) ? -1 : c->fd, ev, 0};
     }
 
+    int probe_base = np;
+    np += probe_pollfds(&p[np], 16);
+
     int timeout = -1;
     int64_t next = -1;
     if (!reading) next = start + WAIT_ATTACH_MS;
     else if (target_done && !finished) next = (exit_ms > reading_since ? exit_ms : reading_since) + DRAIN_MS;
     else if (finished) next = final_deadline;
     if (next >= 0) timeout = next > now ? (int)(next - now) : 0;
+    int probe_wait = probe_tick(now);
+    if (probe_wait >= 0 && (timeout < 0 || probe_wait < timeout)) timeout = probe_wait;
     if (poll(p, (nfds_t)np, timeout) < 0) {
       if (errno != EINTR) usleep(10000); /* ENOMEM: never abandon the process */
       continue;
     }
     if (p[0].revents) reap();
+    probe_ready(&p[probe_base], np - probe_base, now_ms());
     for (int i = 0; i < 2; i++)
       if (p[2 + i].revents && src[i].fd >= 0) read_source(&src[i]);
     if (p[4].revents) stdin_pump();

@@ -22,6 +22,10 @@
  *   oom-score-adj, no-new-privileges, cap-{bounding,effective,permitted,
  *   inheritable,ambient} (capability numbers)
  *
+ * nsexec_probe() runs the same steps for a health probe in a child of the
+ * container's own monitor (probe.c): the plan comes from memory and the
+ * command's pid (or the error) is reported on a pipe.
+ *
  * Order, as runc's: verify the init is still the container's -> open its
  * namespaces -> join the cgroups -> setns -> fork (the child is the first
  * process in the pid namespace's view) -> child: setsid, tty, stdio owner,
@@ -79,9 +83,20 @@ struct plan {
   uint64_t caps[CAP_SETS];
 };
 
+/* Probe mode (nsexec_probe): where "P<pid>" or "E<message>" goes instead of the pid file and stderr. */
+static int report_fd = -1;
+
 static void die(const char *fmt, ...) {
   va_list ap;
   va_start(ap, fmt);
+  if (report_fd >= 0) {
+    char msg[MSG_CAP];
+    msg[0] = 'E';
+    int n = vsnprintf(msg + 1, sizeof msg - 1, fmt, ap);
+    va_end(ap);
+    if (n > 0) write_all(report_fd, msg, 1 + ((size_t)n < sizeof msg - 1 ? (size_t)n : sizeof msg - 2));
+    _exit(1);
+  }
   vfprintf(stderr, fmt, ap);
   va_end(ap);
   fputc('\n', stderr);
@@ -116,7 +131,7 @@ static long number(const char *key, const char *v, long min, long max) {
   return n;
 }
 
-static void parse_plan(const char *path, struct plan *p) {
+static char *read_plan(const char *path, size_t *plan_len) {
   int fd = open(path, O_RDONLY | O_CLOEXEC);
   if (fd < 0) die("nsexec: open plan %s: %s", path, errtext(errno));
   char *buf = malloc(PLAN_CAP + 1);
@@ -131,6 +146,12 @@ static void parse_plan(const char *path, struct plan *p) {
     if (len == PLAN_CAP) die("nsexec: plan larger than %d bytes", PLAN_CAP);
   }
   close(fd);
+  *plan_len = len;
+  return buf;
+}
+
+/* Parses the entries in place: values point into buf. */
+static void parse_plan(char *buf, size_t len, struct plan *p) {
   memset(p, 0, sizeof *p);
   p->pid = p->uid = p->gid = -1;
   p->umask = 022; /* runc's default when the spec sets none */
@@ -172,8 +193,8 @@ static void parse_plan(const char *path, struct plan *p) {
       if (!known) die("nsexec: plan: unknown key %s", k);
     }
   }
-  if (p->pid < 0 || !p->cgroups_path || !p->pid_file || !p->cwd || p->uid < 0 || p->gid < 0 || p->args.n == 0)
-    die("nsexec: plan: pid, cgroups-path, pid-file, cwd, uid, gid and arg are required");
+  if (p->pid < 0 || !p->cgroups_path || !p->cwd || p->uid < 0 || p->gid < 0 || p->args.n == 0)
+    die("nsexec: plan: pid, cgroups-path, cwd, uid, gid and arg are required");
   if (p->tty && !p->console_socket) die("nsexec: plan: tty needs console-socket");
 }
 
@@ -436,9 +457,28 @@ static void child(struct plan *p, int console, int last_cap) {
   child_fail("exec %s: %s", file, errtext(errno));
 }
 
+static int start(struct plan *p);
+
 int nsexec_main(const char *plan_path) {
+  size_t len;
+  char *buf = read_plan(plan_path, &len);
   struct plan p;
-  parse_plan(plan_path, &p);
+  parse_plan(buf, len, &p);
+  if (!p.pid_file) die("nsexec: plan: pid-file is required");
+  return start(&p);
+}
+
+int nsexec_probe(char *plan, size_t len, int report) {
+  report_fd = report;
+  struct plan p;
+  parse_plan(plan, len, &p);
+  if (p.tty) die("nsexec: a health check has no terminal");
+  return start(&p);
+}
+
+/* Joins the container and starts the process in it; 0 once it has exec'd. */
+static int start(struct plan *pl) {
+  struct plan p = *pl;
   char *last = read_small(AT_FDCWD, "/proc/sys/kernel/cap_last_cap", 32);
   int last_cap = last ? atoi(last) : 40;
 
@@ -457,8 +497,11 @@ int nsexec_main(const char *plan_path) {
     nsfd[i] = openat(procfd, name, O_RDONLY | O_CLOEXEC);
     if (nsfd[i] < 0) die("open %s/%s: %s", proc, name, errtext(errno));
   }
-  int pidfd = open(p.pid_file, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-  if (pidfd < 0) die("open pid file %s: %s", p.pid_file, errtext(errno));
+  int pidfd = -1;
+  if (report_fd < 0) {
+    pidfd = open(p.pid_file, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+    if (pidfd < 0) die("open pid file %s: %s", p.pid_file, errtext(errno));
+  }
   int console = -1;
   if (p.tty) {
     struct sockaddr_un sa = {.sun_family = AF_UNIX};
@@ -499,6 +542,10 @@ int nsexec_main(const char *plan_path) {
     die("exec failed: unable to start container process: %s", msg);
   }
   char pidbuf[24];
+  if (report_fd >= 0) {
+    int n = snprintf(pidbuf, sizeof pidbuf, "P%d", (int)pid);
+    return write_all(report_fd, pidbuf, (size_t)n) < 0 ? 1 : 0;
+  }
   int n = snprintf(pidbuf, sizeof pidbuf, "%d", (int)pid);
   if (write(pidfd, pidbuf, (size_t)n) != n) die("write pid file %s: %s", p.pid_file, errtext(errno));
   close(pidfd);

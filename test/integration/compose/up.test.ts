@@ -28,6 +28,7 @@ services:
     image: busybox
     command: sh -c 'mkdir -p /www && echo "api $$HOSTNAME $$MODE" > /www/index.html && exec httpd -f -p 80 -h /www'
     init: true
+    volumes: [/cache]
     environment:
       MODE: ${apiMode}
     depends_on:
@@ -182,7 +183,8 @@ describe('compose up/down (berth CLI)', () => {
     await eventually(() => assert.match(ok(compose(['exec', '-T', 'web', 'wget', '-qO-', 'http://api/index.html']), 'wget api'), /^api /));
   });
 
-  it('changing one service\'s environment recreates that service only, keeping the scale', () => {
+  it('changing one service\'s environment recreates that service only, keeping the scale and its anonymous volume', () => {
+    ok(compose(['exec', '-T', 'api', 'sh', '-c', 'echo kept > /cache/f']), 'write to the anonymous volume');
     const before = ids();
     writeFileSync(file, composeFile('two'));
     const out = compose(['up', '-d', '--scale', 'api=3']);
@@ -192,6 +194,7 @@ describe('compose up/down (berth CLI)', () => {
     assert.equal(after['shop-db-1'], before['shop-db-1']);
     for (const n of [1, 2, 3]) assert.notEqual(after[`shop-api-${n}`], before[`shop-api-${n}`], `api-${n} recreated`);
     assert.match(ok(compose(['exec', '-T', 'api', 'sh', '-c', 'echo $MODE']), 'env'), /^two$/m);
+    assert.equal(ok(compose(['exec', '-T', 'api', 'cat', '/cache/f']), 'anonymous volume'), 'kept\n', 'the replacement mounts the same anonymous volume');
     // Scaling back down removes the extra replicas, highest numbers first.
     ok(compose(['up', '-d']), 'up back to 1');
     assert.deepEqual(Object.keys(ids()).sort(), ['shop-api-1', 'shop-db-1', 'shop-web-1']);
@@ -202,6 +205,7 @@ describe('compose up/down (berth CLI)', () => {
     assert.deepEqual(ids(), {});
     assert.doesNotMatch(berthOk(['network', 'ls']), /shop_/);
     assert.doesNotMatch(berthOk(['volume', 'ls']), /shop_/);
+    assert.equal(berthOk(['volume', 'ls', '-q']), '', 'anonymous volumes went with their containers');
     await assert.rejects(httpGet(PORT, '/index.html'));
     assert.equal(ok(compose(['ls', '-a']), 'ls').trim(), 'NAME      STATUS    CONFIG FILES');
   });

@@ -101,7 +101,7 @@ export class ComposeCli {
   backend(options: { quiet?: boolean; quietPull?: boolean } = {}): ComposeBackend {
     const cli = this.cli;
     // Build and pull output goes to stderr, like every progress line, so stdout stays the command's own.
-    const toErr = new BerthCli({ in: cli.in, out: cli.err as Writable, err: cli.err }, cli.host);
+    const toErr = new BerthCli({ out: cli.err as Writable, err: cli.err }, cli.host);
     return {
       client: cli.client,
       images: {
