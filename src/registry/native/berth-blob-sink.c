@@ -9,8 +9,10 @@
  * sending it. Here one reused buffer goes read → hash → write, with
  * OpenSSL's SHA-256 (which uses the CPU's SHA extensions).
  *
- *   berth-blob-sink LENGTH ALGORITHM IDLE_MS
+ *   berth-blob-sink LENGTH ALGORITHM IDLE_MS      receive (upload)
+ *   berth-blob-sink --send OFFSET LENGTH IDLE_MS  send (download)
  *
+ * Receiving:
  *   fd 0  the bytes node had already read from the body (a pipe, read to EOF)
  *   fd 3  the client socket (non-blocking: shared with node, which stopped reading it)
  *   fd 4  the upload's data file, opened for appending
@@ -20,11 +22,18 @@
  * 3 the client closed before LENGTH bytes; 4 no byte for IDLE_MS; 2 usage;
  * 1 any other error (message on stderr). On any failure node truncates the
  * file back: a chunk is all or nothing.
+ *
+ * Sending: LENGTH bytes of fd 4 from OFFSET go to the socket (fd 3) by
+ * sendfile(2) — page cache to socket, no copy through user space (node has
+ * no sendfile). Node has written the response head already. Prints the bytes
+ * sent; exit 3 when the client went away, 4 when it read nothing for IDLE_MS.
  */
 #define _GNU_SOURCE
 #include <errno.h>
 #include <openssl/evp.h>
 #include <poll.h>
+#include <signal.h>
+#include <sys/sendfile.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -52,7 +61,46 @@ static int fail(const char *what) {
   return 1;
 }
 
+static int send_file(int argc, char **argv) {
+  if (argc != 5) return 2;
+  char *end;
+  off_t off = (off_t)strtoll(argv[2], &end, 10);
+  if (*end != '\0') return 2;
+  unsigned long long left = strtoull(argv[3], &end, 10);
+  if (*end != '\0') return 2;
+  int idle_ms = atoi(argv[4]);
+  unsigned long long sent = 0;
+  while (left > 0) {
+    ssize_t n = sendfile(SOCK_FD, FILE_FD, &off, left < (1ULL << 30) ? (size_t)left : (size_t)1 << 30);
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      if (errno == EAGAIN || errno == EWOULDBLOCK) {
+        struct pollfd p = {.fd = SOCK_FD, .events = POLLOUT};
+        int r = poll(&p, 1, idle_ms);
+        if (r < 0 && errno != EINTR) return fail("poll");
+        if (r == 0) {
+          fprintf(stderr, "berth-blob-sink: client read nothing for %d ms after %llu bytes\n", idle_ms, sent);
+          return 4;
+        }
+        continue;
+      }
+      if (errno == EPIPE || errno == ECONNRESET) return 3;
+      return fail("sendfile");
+    }
+    if (n == 0) {
+      fprintf(stderr, "berth-blob-sink: file ended %llu bytes early\n", left);
+      return 1;
+    }
+    left -= (unsigned long long)n;
+    sent += (unsigned long long)n;
+  }
+  printf("%llu\n", sent);
+  return fflush(stdout) == 0 ? 0 : 1;
+}
+
 int main(int argc, char **argv) {
+  signal(SIGPIPE, SIG_IGN); /* a client gone is EPIPE, reported as such */
+  if (argc >= 2 && strcmp(argv[1], "--send") == 0) return send_file(argc, argv);
   if (argc != 4) {
     fprintf(stderr, "usage: berth-blob-sink LENGTH ALGORITHM IDLE_MS\n");
     return 2;

@@ -8,9 +8,11 @@
  * RFC 9110 allows), and `If-None-Match` on the digest ETag. DELETE unlinks
  * the blob from the repository; its bytes go at the next garbage collection.
  */
+import { TLSSocket } from 'node:tls';
 import { blobUnknown } from '../storage/blob-store.js';
 import { asBlobDigest, asRepoName } from '../storage/names.js';
 import { sendFileRange } from './file-sender.js';
+import { NATIVE_MIN_BYTES, nativeSinkPath, sendFileNative } from '../storage/native-sink.js';
 import { endEmpty, etagMatches, type RequestContext } from './request-context.js';
 
 export async function getBlob(ctx: RequestContext, name: string, digestParam: string): Promise<void> {
@@ -47,7 +49,7 @@ export async function getBlob(ctx: RequestContext, name: string, digestParam: st
       res.end();
       return;
     }
-    await sendFileRange(blob.handle, res, start, end);
+    if (!(await sentNatively(ctx, blob.handle.fd, start, end - start + 1))) await sendFileRange(blob.handle, res, start, end);
   } finally {
     await blob.handle.close();
   }
@@ -74,4 +76,34 @@ export function parseRange(header: string | undefined, size: number): { start: n
   const end = m[2] === '' ? size - 1 : Math.min(Number(m[2]), size - 1);
   if (start >= size || end < start) return 'unsatisfiable';
   return { start, end };
+}
+
+/**
+ * A large body over plain TCP goes out by sendfile(2) through berth-blob-sink
+ * (storage/native-sink.ts): node writes the head, the sink the bytes, and the
+ * connection closes after (node never wrote the body it announced).
+ * Returns false when the body is left to node.
+ */
+async function sentNatively(ctx: RequestContext, fileFd: number, offset: number, length: number): Promise<boolean> {
+  const { req, res } = ctx;
+  const socket = req.socket;
+  const fd = (socket as unknown as { _handle?: { fd?: number } })._handle?.fd;
+  const bin = nativeSinkPath();
+  if (bin === undefined || length < NATIVE_MIN_BYTES || socket instanceof TLSSocket || typeof fd !== 'number' || fd < 0) return false;
+  res.shouldKeepAlive = false;
+  res.setHeader('Connection', 'close');
+  res.flushHeaders();
+  // The head must be in the kernel before the sink writes the body behind it.
+  while (socket.writableLength > 0 && !socket.destroyed) await new Promise((r) => socket.once('drain', r));
+  if (socket.destroyed) return true;
+  try {
+    await sendFileNative(bin, fd, fileFd, offset, length, socket.timeout !== undefined && socket.timeout > 0 ? socket.timeout : 120_000);
+  } catch {
+    // The client went away (or the sink failed half-way): the head is out, so the only answer left is closing.
+    socket.destroy();
+    return true;
+  }
+  res.end();
+  socket.destroySoon?.();
+  return true;
 }

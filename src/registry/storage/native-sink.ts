@@ -107,3 +107,29 @@ export function sinkBody(
     });
   });
 }
+
+/**
+ * Sends `length` bytes of fileFd from `offset` to the socket with sendfile(2)
+ * (the sink's --send mode). The response head must already be in the
+ * socket; the caller closes the connection after.
+ */
+export function sendFileNative(bin: string, socketFd: number, fileFd: number, offset: number, length: number, idleMs: number): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(bin, ['--send', String(offset), String(length), String(idleMs)], { stdio: ['ignore', 'pipe', 'pipe', socketFd, fileFd] });
+    running.add(child);
+    let out = '';
+    let err = '';
+    child.stdout!.setEncoding('utf8').on('data', (d: string) => (out += d));
+    child.stderr!.setEncoding('utf8').on('data', (d: string) => (err += d));
+    child.on('error', (e) => {
+      running.delete(child);
+      reject(e);
+    });
+    child.on('close', (code) => {
+      running.delete(child);
+      if (code === 0 && out.trim() === String(length)) return resolve();
+      if (code === 3 || code === 4) return reject(new SinkError(err.trim() || 'client closed the connection', true));
+      reject(new SinkError(err.trim() || `berth-blob-sink --send exited with ${code}`, false));
+    });
+  });
+}

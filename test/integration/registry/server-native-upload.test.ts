@@ -1,8 +1,9 @@
 /**
- * Large upload chunks through berth-blob-sink (src/registry/storage/native-sink.ts):
- * the same protocol results as through node, for whole blobs, for a native
- * chunk followed by ordinary ones, for clients that stop half-way and for
- * wrong digests. Bodies are 6 MiB, over the sink's 4 MiB threshold.
+ * Large bodies through berth-blob-sink (src/registry/storage/native-sink.ts):
+ * uploads give the same protocol results as through node, for whole blobs,
+ * for a native chunk followed by ordinary ones, for clients that stop
+ * half-way and for wrong digests; downloads (sendfile) give the same bytes,
+ * ranges included. Bodies are 6 MiB, over the sink's 4 MiB threshold.
  */
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
@@ -96,4 +97,23 @@ test('a client that stops half-way through a large body: the upload stays at 0 a
   assert.equal((await http('PUT', `${location}?digest=${sha256(data)}`)).status, 201);
   assert.deepEqual((await http('GET', `/v2/native/e/blobs/${sha256(data)}`)).body, data);
   assert.match(reg.output(), /listening/, 'the server is still up');
+});
+
+test('a large blob is sent by sendfile: whole, and a large range, byte for byte', async () => {
+  const data = randomBytes(BIG);
+  const digest = sha256(data);
+  assert.equal((await http('POST', `/v2/native/f/blobs/uploads/?digest=${digest}`, { body: data, headers: octets })).status, 201);
+  const whole = await http('GET', `/v2/native/f/blobs/${digest}`);
+  assert.equal(whole.status, 200);
+  assert.equal(whole.headers['content-length'], String(BIG));
+  assert.equal(whole.headers['connection'], 'close');
+  assert.deepEqual(whole.body, data);
+  const from = 1000;
+  const to = from + 5 * 1024 * 1024 - 1;
+  const part = await http('GET', `/v2/native/f/blobs/${digest}`, { headers: { Range: `bytes=${from}-${to}` } });
+  assert.equal(part.status, 206);
+  assert.equal(part.headers['content-range'], `bytes ${from}-${to}/${BIG}`);
+  assert.deepEqual(part.body, data.subarray(from, to + 1));
+  const small = await http('GET', `/v2/native/f/blobs/${digest}`, { headers: { Range: 'bytes=0-99' } });
+  assert.deepEqual(small.body, data.subarray(0, 100));
 });
