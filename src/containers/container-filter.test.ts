@@ -95,6 +95,21 @@ describe('container selection (ps)', () => {
     assert.deepEqual(names({ all: true, filters: { since: ['three'] } }), ['fresh', 'up']);
   });
 
+  it('matches health by its status, "none" for a container without a healthcheck, stopped ones included', () => {
+    const withHealth = (r: ContainerRecord, Status: 'starting' | 'healthy' | 'unhealthy'): ContainerRecord => ({ ...r, state: { ...r.state, health: { Status, FailingStreak: 0, Log: [] } } });
+    const list = [withHealth(ALL[0]!, 'unhealthy'), ALL[1]!, withHealth(ALL[2]!, 'healthy'), ALL[3]!];
+    const pick = (health: string[], all = true) =>
+      selectContainers(list, { all, filters: new Map([['health', health]]), imageAndDescendants: () => [] }).map((c) => c.name);
+    assert.deepEqual(pick(['healthy']), ['up']);
+    assert.deepEqual(pick(['unhealthy']), ['ok']);
+    assert.deepEqual(pick(['unhealthy'], false), []);
+    assert.deepEqual(pick(['none']), ['fresh', 'three']);
+    assert.deepEqual(pick(['healthy', 'unhealthy']), ['up', 'ok']);
+    assert.throws(() => pick(['great']), {
+      message: "invalid filter 'health=great': invalid value for health (great): must be one of none, starting, healthy, unhealthy",
+    });
+  });
+
   it("rejects unknown keys and states with Docker's messages", () => {
     assert.throws(() => names({ filters: { colour: ['red'] } }), { message: "invalid filter 'colour'" });
     assert.throws(() => names({ filters: { status: ['asleep'] } }), {

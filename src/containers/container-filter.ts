@@ -33,13 +33,14 @@ function regexMatches(pattern: string, text: string): boolean {
   }
 }
 
-const HEALTH_VALUES = ['starting', 'healthy', 'unhealthy', 'none'];
+/** moby's validHealths, in its order (it is in the message). */
+const HEALTH_VALUES = ['none', 'starting', 'healthy', 'unhealthy'];
 
 function validate(f: Map<string, string[]>): number[] {
   for (const k of f.keys()) if (!FILTER_KEYS.has(k)) throw new InvalidArgumentError(`invalid filter '${k}'`);
   for (const h of f.get('health') ?? []) {
     if (!HEALTH_VALUES.includes(h)) {
-      throw new InvalidArgumentError(`invalid filter 'health=${h}': Unrecognised filter value for health: ${h}`);
+      throw new InvalidArgumentError(`invalid filter 'health=${h}': invalid value for health (${h}): must be one of ${HEALTH_VALUES.join(', ')}`);
     }
   }
   for (const s of f.get('status') ?? []) {

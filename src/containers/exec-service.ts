@@ -176,11 +176,6 @@ export class ExecService {
     };
   }
 
-  /** Drops one session (a health probe's, once its result is read): probes must not pile up. */
-  discard(execId: string): void {
-    this.#sessions.delete(execId);
-  }
-
   /** Drops finished sessions of a removed container. */
   forget(containerId: string): void {
     for (const [id, s] of this.#sessions) if (s.containerId === containerId && !s.running) this.#sessions.delete(id);

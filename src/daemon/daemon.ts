@@ -163,7 +163,7 @@ export class Daemon {
       const exec = new ExecService(containers, runtime, cfg.execRoot);
       await exec.init();
       // Listening before recover(): the containers it starts again by policy are checked from their first start.
-      const health = new HealthMonitor(containers, exec, cfg.log);
+      const health = new HealthMonitor(containers, { log: cfg.log });
       this.#health = health;
       await containers.recover();
       health.resumeRunning();

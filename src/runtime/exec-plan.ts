@@ -20,7 +20,8 @@ export interface ExecTarget {
 }
 
 export interface ExecPlanFiles {
-  pidFile: string;
+  /** Where nsexec writes the process's pid; none for a health probe, whose monitor is told over a pipe (probe.c). */
+  pidFile?: string;
   /** Only with a terminal: where the pty master is sent. */
   consoleSocket?: string;
 }
@@ -70,8 +71,8 @@ export function encodeExecPlan(target: ExecTarget, proc: OciProcess, files: Exec
   const entries: Array<[string, string | number]> = [
     ['pid', target.pid],
     ['cgroups-path', cgroupsPath],
-    ['pid-file', files.pidFile],
   ];
+  if (files.pidFile !== undefined) entries.push(['pid-file', files.pidFile]);
   const present = new Set((target.spec.linux?.namespaces ?? []).map((n) => n.type));
   for (const [type, procName] of NAMESPACE_ORDER) if (present.has(type)) entries.push(['ns', procName]);
   for (const f of cgroupProcsFiles(layout, cgroupsPath)) entries.push(['cgroup-procs', f]);

@@ -83,6 +83,19 @@ function legacyConfig(c: ContainerConfigFields & Record<string, unknown>): Recor
 }
 
 /**
+ * The image's `container` and `container_config` (set by the classic builder, absent from OCI
+ * images) as moby sends them before API 1.45: Container when not empty, ContainerConfig always (a
+ * zero container.Config when the image has none).
+ */
+function legacyContainerFields(config: ResolvedImage['config']): Record<string, unknown> {
+  const legacy = config as ResolvedImage['config'] & { container_config?: ContainerConfigFields & Record<string, unknown> };
+  return {
+    ...(config.container ? { Container: config.container } : {}),
+    ContainerConfig: legacyConfig(legacy.container_config ?? {}),
+  };
+}
+
+/**
  * overlay2's GraphDriver.Data: the image's top layer as UpperDir and the ones
  * under it as LowerDir (top first), null for an image with no layer.
  */
@@ -98,6 +111,9 @@ export function inspectJson(img: ResolvedImage, refs: string[], apiVersion: stri
     Parent: record.parent ?? '',
     Comment: config.comment ?? config.history?.at(-1)?.comment ?? '',
     Created: config.created ?? (before(apiVersion, '1.44') ? '0001-01-01T00:00:00Z' : undefined),
+    // Deprecated, and dropped from API 1.45 on (moby clears them there): older clients still read
+    // them; docker-compose 1.29 looks up ContainerConfig.Volumes whenever it recreates a container.
+    ...(before(apiVersion, '1.45') ? legacyContainerFields(config) : {}),
     DockerVersion: config.docker_version ?? '',
     Author: config.author ?? '',
     Architecture: config.architecture,

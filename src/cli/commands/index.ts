@@ -6,10 +6,9 @@
  * Every command is built by an explicit factory call here (no
  * self-registration): read this file to see everything `berth` can do.
  */
-import { Option } from 'commander';
 import type { BerthCli } from '../cli-context.js';
-import { defaultHost } from '../client.js';
 import { BerthCommand } from './command.js';
+import { newRootCommand } from './root-command.js';
 import { newBuilderPruneCommand } from './builder/prune.js';
 import { newAttachCommand } from './container/attach.js';
 import { newCommitCommand } from './container/commit.js';
@@ -69,7 +68,7 @@ import { newInfoCommand } from './system/info.js';
 import { newSystemInspectCommand } from './system/inspect.js';
 import { newPingCommand } from './system/ping.js';
 import { newSystemPruneCommand } from './system/prune.js';
-import { newVersionCommand, cliVersion } from './system/version.js';
+import { newVersionCommand } from './system/version.js';
 import { newVolumeCreateCommand } from './volume/create.js';
 import { newVolumeInspectCommand } from './volume/inspect.js';
 import { newVolumeListCommand } from './volume/ls.js';
@@ -233,26 +232,11 @@ export const TOP_LEVEL: Readonly<Record<string, readonly [string, string]>> = {
   version: ['system', 'version'],
 };
 
-export interface GlobalOptions {
-  host?: string[];
-}
+export type { GlobalOptions } from './root-command.js';
 
 /** Builds the whole `berth` program around one CLI context. */
 export function buildProgram(cli: BerthCli): BerthCommand {
-  const program = new BerthCommand('berth')
-    .use('berth [OPTIONS] COMMAND')
-    .description('A self-sufficient runtime for containers')
-    .addOption(
-      new Option('-H, --host <list>', `Daemon socket to connect to (default "${defaultHost()}")`).argParser(
-        (v: string, prev: string[] | undefined) => [...(prev ?? []), v],
-      ),
-    )
-    .version(`Berth version ${cliVersion()}`, '-v, --version', 'Print version information and quit');
-  program.hook('preAction', () => {
-    const hosts = program.opts<GlobalOptions>().host;
-    if (hosts !== undefined && hosts.length > 0) cli.setHost(hosts[hosts.length - 1]!);
-  });
-
+  const program = newRootCommand(cli);
   for (const [object, group] of Object.entries(GROUPS)) {
     const cmd = new BerthCommand(object).use(`${object} COMMAND`).description(group.description);
     for (const [verb, spec] of Object.entries(group.verbs)) {

@@ -1,37 +1,47 @@
 /**
- * Runs every running container's healthcheck (moby's daemon/health.go).
+ * Runs the healthcheck of every running container that has one (moby's
+ * daemon/health.go), driven by the container events:
  *
- * Lifecycle, driven by the container events: `start` → health reset to
- * starting (streak cleared, log kept) and the first probe scheduled;
- * `pause` stops probing, `unpause` resumes it; `die`/`destroy` stop it.
- * After a berthd restart resumeRunning() picks up the containers that kept
- * running, with the status they had.
+ *   start     health reset to `starting` (streak cleared, log kept) and a
+ *             ProbeLoop begun (moby's initHealthMonitor)
+ *   pause     the loop stops; unpause begins one again, status kept
+ *   die       the loop stops (a check under way is killed); State.Health
+ *             keeps its last status, saved with the exit, as moby's
+ *   destroy   the loop stops
  *
- * One probe at a time per container; the next is scheduled when one ends:
- * `interval` after it, or `start-interval` while the container is still
- * starting inside its start period. A result moves State.Health
- * (health-state.ts) under the container's lock; a status change is saved
- * and emits `health_status: <status>`. Results that change only the log are
- * kept in memory (as moby keeps them in its in-memory view), so fifty
- * containers checked every second cost no disk writes.
+ * After a berthd restart resumeRunning() begins a loop for each container
+ * that kept running, reset to `starting` as moby's restore does.
+ *
+ * Each result is applied under the container's lock (health-state.ts). A
+ * status change emits `health_status: <status>`. Results are kept in
+ * memory only, as moby's CommitInMemory: the record on disk gets them with
+ * the next state change (the exit), so checks cost no disk writes.
  */
+import * as path from 'node:path';
+import { nowRfc3339Nano } from '../clock.js';
 import type { ContainerService } from '../container-service.js';
 import type { ContainerId, ContainerRecord } from '../container.js';
-import type { ExecService } from '../exec-service.js';
 import { healthPlan, type HealthPlan } from './health-config.js';
-import { recordResult, startingHealth } from './health-state.js';
-import { runProbe } from './probe-runner.js';
+import { ProbeLoop, realTimers, type Timers } from './health-schedule.js';
+import { recordResult, startingHealth, type HealthResult, type HealthStatus } from './health-state.js';
+import { probeTarget, runCheck, type ProbeTarget } from './probe-runner.js';
+
+export interface HealthMonitorOptions {
+  log?: (msg: string) => void;
+  timers?: Timers;
+}
 
 interface Watch {
   startedAt: string;
-  timer: NodeJS.Timeout | undefined;
-  abort: AbortController;
+  loop: ProbeLoop;
+  /** Built at the first check of the run and kept (undefined again after a failure, to retry). */
+  target?: Promise<ProbeTarget>;
 }
 
 export class HealthMonitor {
   readonly #containers: ContainerService;
-  readonly #exec: ExecService;
   readonly #log: (msg: string) => void;
+  readonly #timers: Timers;
   readonly #watches = new Map<ContainerId, Watch>();
   #closed = false;
   readonly #onEvent = (e: { type: string; action: string; id: string }): void => {
@@ -52,90 +62,100 @@ export class HealthMonitor {
     }
   };
 
-  constructor(containers: ContainerService, exec: ExecService, log: (msg: string) => void = () => undefined) {
+  constructor(containers: ContainerService, opts: HealthMonitorOptions = {}) {
     this.#containers = containers;
-    this.#exec = exec;
-    this.#log = log;
+    this.#log = opts.log ?? (() => undefined);
+    this.#timers = opts.timers ?? realTimers;
     containers.events.on('event', this.#onEvent);
   }
 
-  /** After recover(): checks resume for containers that kept running while berthd was down. */
+  /** After recover(): checks begin again for the containers that kept running while berthd was down. */
   resumeRunning(): void {
     for (const c of this.#containers.store.list()) {
-      if (c.state.status === 'running') this.#begin(c.id, c.state.health === undefined);
+      if (c.state.status === 'running' && !this.#watches.has(c.id)) this.#begin(c.id, true);
     }
   }
 
-  /** Containers being checked now (for tests and the daemon's shutdown). */
+  /** How many containers are being checked now. */
   get watched(): number {
     return this.#watches.size;
   }
 
+  /** berthd stops: every loop ends and checks under way are killed. */
   close(): void {
     this.#closed = true;
     this.#containers.events.off('event', this.#onEvent);
     for (const id of [...this.#watches.keys()]) this.#end(id);
   }
 
+  /** Called from the start path, under the container's lock (the event is emitted there), so it is in order. */
   #begin(id: ContainerId, reset: boolean): void {
     if (this.#closed) return;
     const c = this.#containers.store.tryGet(id);
     if (!c || c.state.status !== 'running') return;
-    const plan = this.#plan(c);
     this.#end(id);
+    const plan = healthPlan(c.config.Healthcheck, c.config.Shell);
     if (!plan) return;
-    if (reset) {
-      // Called from the start path (the event is emitted under the container's lock), so this is in order.
-      c.state = { ...c.state, health: startingHealth(c.state.health) };
-    }
-    const watch: Watch = { startedAt: c.state.startedAt, timer: undefined, abort: new AbortController() };
+    if (reset || !c.state.health) c.state = { ...c.state, health: startingHealth(c.state.health) };
+    const startedAt = c.state.startedAt;
+    const watch: Watch = {
+      startedAt,
+      loop: new ProbeLoop({
+        plan,
+        startedAtMs: Date.parse(startedAt),
+        timers: this.#timers,
+        status: () => this.#status(id),
+        probe: (signal) => this.#check(c, watch, plan, signal),
+        onResult: (result) => this.#record(id, watch, plan, result),
+        onError: (err) => this.#log(`health: ${id.slice(0, 12)}: ${(err as Error).message}`),
+      }),
+    };
     this.#watches.set(id, watch);
-    this.#schedule(id, watch, plan);
+    watch.loop.start();
   }
 
   #end(id: ContainerId): void {
     const w = this.#watches.get(id);
     if (!w) return;
     this.#watches.delete(id);
-    if (w.timer) clearTimeout(w.timer);
-    w.abort.abort();
+    w.loop.stop();
+    w.target?.then(
+      (t) => t.channel.close(),
+      () => undefined,
+    );
   }
 
-  #plan(c: ContainerRecord): HealthPlan | undefined {
-    return healthPlan(c.config.Healthcheck, c.config.Shell);
+  #status(id: ContainerId): HealthStatus {
+    return this.#containers.store.tryGet(id)?.state.health?.Status ?? 'starting';
   }
 
-  #schedule(id: ContainerId, w: Watch, plan: HealthPlan): void {
-    const c = this.#containers.store.tryGet(id);
-    if (!c) return;
-    const sinceStart = Date.now() - Date.parse(w.startedAt);
-    const delay = sinceStart < plan.startPeriodMs && c.state.health?.Status === 'starting' ? plan.startIntervalMs : plan.intervalMs;
-    w.timer = setTimeout(() => void this.#probe(id, w, plan), delay);
-    w.timer.unref();
-  }
-
-  async #probe(id: ContainerId, w: Watch, plan: HealthPlan): Promise<void> {
-    w.timer = undefined;
-    if (this.#watches.get(id) !== w) return;
-    const c = this.#containers.store.tryGet(id);
-    if (!c || c.state.status !== 'running' || c.state.startedAt !== w.startedAt) return this.#end(id);
-    const result = await runProbe(this.#exec, c, plan, w.abort.signal);
-    if (this.#watches.get(id) !== w) return;
-    try {
-      await this.#containers.locks.run(id, async () => {
-        const cur = this.#containers.store.tryGet(id);
-        if (!cur || cur.state.status !== 'running' || cur.state.startedAt !== w.startedAt) return;
-        const before = cur.state.health ?? startingHealth(undefined);
-        const after = recordResult(before, result, { retries: plan.retries, startPeriodMs: plan.startPeriodMs, startedAtMs: Date.parse(w.startedAt) });
-        cur.state = { ...cur.state, health: after };
-        if (after.Status !== before.Status) {
-          await this.#containers.store.save(cur);
-          this.#containers.events.emit('event', { type: 'container', action: `health_status: ${after.Status}`, id });
-        }
-      });
-    } catch (err) {
-      this.#log(`health: ${id.slice(0, 12)}: ${(err as Error).message}`);
+  async #check(c: ContainerRecord, w: Watch, plan: HealthPlan, signal: AbortSignal): Promise<HealthResult> {
+    if (!w.target) {
+      const bundle = path.join(this.#containers.store.dir(c.id), 'bundle');
+      w.target = probeTarget(c, bundle, this.#containers.taskPaths(c).attachSocket, plan);
     }
-    if (this.#watches.get(id) === w) this.#schedule(id, w, plan);
+    let target: ProbeTarget;
+    try {
+      target = await w.target;
+    } catch (err) {
+      w.target = undefined;
+      const now = nowRfc3339Nano();
+      return { Start: now, End: now, ExitCode: -1, Output: (err as Error).message };
+    }
+    return runCheck(target, plan, this.#containers.events, signal);
+  }
+
+  async #record(id: ContainerId, w: Watch, plan: HealthPlan, result: HealthResult): Promise<void> {
+    await this.#containers.locks.run(id, async () => {
+      const c = this.#containers.store.tryGet(id);
+      // A result that arrives after its run ended (the lock was held by a stop) is moby's "probe cancelled".
+      if (!c || this.#watches.get(id) !== w || c.state.status !== 'running' || c.state.startedAt !== w.startedAt) return;
+      const before = c.state.health ?? startingHealth(undefined);
+      const after = recordResult(before, result, { retries: plan.retries, startPeriodMs: plan.startPeriodMs, startedAtMs: Date.parse(w.startedAt) });
+      c.state = { ...c.state, health: after };
+      if (after.Status !== before.Status) {
+        this.#containers.events.emit('event', { type: 'container', action: `health_status: ${after.Status}`, id });
+      }
+    });
   }
 }

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { healthSuffix, LimitedOutput, recordResult, startingHealth, type HealthResult } from './health-state.js';
+import { healthSuffix, recordResult, startingHealth, type HealthResult } from './health-state.js';
 
 const T0 = Date.parse('2026-01-01T00:00:00Z');
 const at = (ms: number, code: number): HealthResult => ({ Start: new Date(T0 + ms).toISOString(), End: new Date(T0 + ms + 5).toISOString(), ExitCode: code, Output: '' });
@@ -36,19 +36,6 @@ test('the log keeps the last five results; a restart keeps the log and starts ov
   assert.equal(h.Log[0]!.Start, at(300, 0).Start);
   const again = startingHealth(h);
   assert.deepEqual([again.Status, again.FailingStreak, again.Log.length], ['starting', 0, 5]);
-});
-
-test('output is kept up to 4096 bytes and marked when cut', () => {
-  const out = new LimitedOutput();
-  out.push(Buffer.from('a'.repeat(4000)));
-  out.push(Buffer.from('b'.repeat(200)));
-  out.push(Buffer.from('c'.repeat(10_000)));
-  const s = out.toString();
-  assert.equal(s.length, 4096 + 3);
-  assert.ok(s.endsWith('bbb...'));
-  const small = new LimitedOutput();
-  small.push(Buffer.from('ok\n'));
-  assert.equal(small.toString(), 'ok\n');
 });
 
 test("ps's suffix", () => {

@@ -3,7 +3,8 @@
  * handleProbeResult): starting → healthy on a pass; a failure counts toward
  * FailingStreak (not while still starting inside the start period) and
  * `retries` of them in a row make it unhealthy; a pass resets the streak.
- * The log keeps the last five results.
+ * The log keeps the last five results. Pure functions: the monitor applies
+ * them under the container's lock.
  */
 
 export type HealthStatus = 'starting' | 'healthy' | 'unhealthy';
@@ -22,8 +23,6 @@ export interface HealthState {
 }
 
 export const MAX_LOG_ENTRIES = 5;
-/** moby keeps this much of a probe's output and marks the cut with "...". */
-export const MAX_OUTPUT_LEN = 4096;
 
 /** At each (re)start: starting again, the streak cleared, the log kept (moby's initHealthMonitor). */
 export function startingHealth(previous: HealthState | undefined): HealthState {
@@ -42,33 +41,6 @@ export function recordResult(h: HealthState, result: HealthResult, opts: { retri
   if (inStartPeriod) return { ...h, Log: log };
   const streak = h.FailingStreak + 1;
   return { Status: streak >= opts.retries ? 'unhealthy' : h.Status, FailingStreak: streak, Log: log };
-}
-
-/**
- * Collects a probe's output up to MAX_OUTPUT_LEN bytes; the rest is counted
- * and dropped, so a check that floods costs no memory.
- */
-export class LimitedOutput {
-  readonly #parts: Buffer[] = [];
-  #kept = 0;
-  #truncated = false;
-
-  push(chunk: Buffer): void {
-    const room = MAX_OUTPUT_LEN - this.#kept;
-    if (room <= 0) {
-      if (chunk.length > 0) this.#truncated = true;
-      return;
-    }
-    const part = chunk.length > room ? chunk.subarray(0, room) : chunk;
-    if (chunk.length > room) this.#truncated = true;
-    this.#parts.push(Buffer.from(part));
-    this.#kept += part.length;
-  }
-
-  toString(): string {
-    const out = Buffer.concat(this.#parts).toString('utf8');
-    return this.#truncated ? `${out}...` : out;
-  }
 }
 
 /** ps's suffix: "(health: starting)", "(healthy)", "(unhealthy)". */

@@ -240,6 +240,7 @@ struct client {
   bool exit_sent;  /* WATCH: EXIT line queued */
   bool in_handled; /* stdin-once already applied for this client */
   int probe;       /* C_PROBE: its slot in probe.c until answered, else -1 */
+  bool prober;     /* has sent PROBE: after an answer it may send the next one */
   size_t linelen;
   char line[HEADER_CAP];
   struct buf out;
@@ -369,6 +370,7 @@ static void client_header(struct client *c, char *line) {
       return;
     }
     c->kind = C_PROBE;
+    c->prober = true;
   } else if (strncmp(line, "ATTACH", 6) == 0 && (line[6] == ' ' || line[6] == 0)) {
     c->kind = C_ATTACH;
     char *save = NULL;
@@ -835,8 +837,8 @@ static void run_loop(void) {
         client_send(c, head, strlen(head), body, len);
         probe_free(c->probe);
         c->probe = -1;
-        c->closing = true;
-      } else if (finished && c->kind != C_WATCH && c->kind != C_HEADER) {
+        c->kind = C_HEADER; /* the connection stays for the next check (berthd keeps one per container) */
+      } else if (finished && (c->prober || (c->kind != C_WATCH && c->kind != C_HEADER))) {
         c->closing = true;
       }
     }

@@ -176,6 +176,18 @@ static void kill_command(struct probe *pr) {
   }
 }
 
+static bool read_output(struct probe *pr);
+
+/* The command is gone: what it wrote before it exited is in the pipe now (64 KiB at most); later
+ * writers are its background children, which are not waited for. */
+static void command_exited(struct probe *pr, int status) {
+  pr->cmd_done = true;
+  pr->cmd_status = status;
+  for (int i = 0; i < 16 && read_output(pr); i++) {
+  }
+  close_fd(&pr->out_fd);
+}
+
 /* The starter's report is complete (EOF): the command's pid, or why it did not start. */
 static void on_report(struct probe *pr, int64_t now_ms) {
   close_fd(&pr->rep_fd);
@@ -199,9 +211,8 @@ static void on_report(struct probe *pr, int64_t now_ms) {
   pr->deadline = now_ms + pr->timeout_ms;
   for (unsigned i = 0; i < EARLY_REAPS && i < n_early; i++) {
     if (early[i].pid != pr->cmd) continue;
-    pr->cmd_done = true;
-    pr->cmd_status = early[i].status;
     early[i].pid = 0;
+    command_exited(pr, early[i].status);
   }
   if (pr->abandoned) kill_command(pr);
 }
@@ -281,13 +292,7 @@ bool probe_reaped(pid_t pid, int status, int64_t now_ms) {
     if (pid == pr->starter) {
       pr->starter_done = true;
     } else if (pr->cmd > 0 && pid == pr->cmd) {
-      pr->cmd_done = true;
-      pr->cmd_status = status;
-      /* What it wrote before it exited is in the pipe now (64 KiB at most); later writers are
-       * its background children, which are not waited for. */
-      for (int i = 0; i < 16 && read_output(pr); i++) {
-      }
-      close_fd(&pr->out_fd);
+      command_exited(pr, status);
     } else {
       if (pr->state == P_STARTING) starting = true;
       continue;

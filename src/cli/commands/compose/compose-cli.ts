@@ -17,8 +17,6 @@ import { loadProject } from '../../../compose/loader.js';
 import type { ComposeProject, ProjectOptions, ServiceConfig } from '../../../compose/types.js';
 import { BerthCli } from '../../cli-context.js';
 import type { BerthCommand } from '../command.js';
-import { runBuild } from '../image/build.js';
-import { runPull } from '../image/pull.js';
 
 /** The flags of `berth compose` itself, shared by every verb. */
 export interface ComposeGlobalFlags {
@@ -105,7 +103,9 @@ export class ComposeCli {
     return {
       client: cli.client,
       images: {
-        build: (project: ComposeProject, s: ServiceConfig, tag: string) => {
+        // Build and pull are loaded when used: most verbs (and an `up` with its images present) need neither.
+        build: async (project: ComposeProject, s: ServiceConfig, tag: string) => {
+          const { runBuild } = await import('../image/build.js');
           const b = s.build!;
           const buildArgs: Record<string, string> = {};
           for (const [k, v] of Object.entries(b.args ?? {})) {
@@ -127,7 +127,10 @@ export class ComposeCli {
             explain: false,
           });
         },
-        pull: (image: string) => runPull(toErr, { image, quiet: options.quiet === true || options.quietPull === true }),
+        pull: async (image: string) => {
+          const { runPull } = await import('../image/pull.js');
+          await runPull(toErr, { image, quiet: options.quiet === true || options.quietPull === true });
+        },
       },
       progress: (resource, status) => {
         if (options.quiet !== true) cli.eprintln(` ${resource}  ${status}`);

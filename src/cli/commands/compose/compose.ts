@@ -11,6 +11,7 @@ import { Option } from 'commander';
 import type { BerthCli } from '../../cli-context.js';
 import { BerthCommand } from '../command.js';
 import { listOption } from '../flags.js';
+import { newRootCommand } from '../root-command.js';
 import { ComposeCli } from './compose-cli.js';
 import { newComposeConfigCommand } from './config.js';
 import { newComposeCreateCommand } from './create.js';
@@ -74,6 +75,15 @@ export function newComposeCommand(cli: BerthCli): BerthCommand {
   // The verb's copies of the project flags are read along with the group's (ComposeCli.flags).
   group.hook('preAction', (_group, action) => c.setVerbFlags(action.opts()));
   return group;
+}
+
+/**
+ * `berth` with the compose group alone, for `berth compose …` command lines
+ * (src/cmd/berth.ts): a compose verb then loads none of the other commands,
+ * which is most of the CLI's start-up — and of a `compose up` with nothing to do.
+ */
+export function buildComposeProgram(cli: BerthCli): BerthCommand {
+  return newRootCommand(cli).addCommand(newComposeCommand(cli));
 }
 
 /**

@@ -6,7 +6,6 @@
 import { NotFoundError } from '../../../errors.js';
 import { listProjectContainers } from '../../../compose/project-containers.js';
 import { BerthCommand, minArgs } from '../command.js';
-import { runExec } from '../container/exec.js';
 import { intOption, listOption } from '../flags.js';
 import type { ComposeCli } from './compose-cli.js';
 
@@ -42,6 +41,7 @@ export async function runComposeExec(c: ComposeCli, service: string, command: st
   const target = containers.find((x) => x.number === index);
   if (target === undefined) throw new NotFoundError(`service "${service}" is not running container #${index}`);
   const tty = f.tty !== false && c.cli.in.isTTY === true;
+  const { runExec } = await import('../container/exec.js');
   await runExec(c.cli, {
     container: target.id,
     command,

@@ -7,7 +7,6 @@ import { serviceImage } from '../../../compose/container-spec.js';
 import { targetServices } from '../../../compose/service-ops.js';
 import type { BerthCli } from '../../cli-context.js';
 import { BerthCommand } from '../command.js';
-import { runPush } from '../image/push.js';
 import type { ComposeCli } from './compose-cli.js';
 
 export function newComposeBuildCommand(c: ComposeCli): BerthCommand {
@@ -54,6 +53,7 @@ export function newComposePushCommand(c: ComposeCli): BerthCommand {
       for (const name of targetServices(project, services)) {
         const s = project.services[name]!;
         if (s.image === undefined) continue;
+        const { runPush } = await import('../image/push.js');
         await runPush(cli, { image: s.image, quiet: f.quiet === true });
       }
     });

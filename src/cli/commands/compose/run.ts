@@ -13,7 +13,7 @@ import { ensureImages, up } from '../../../compose/converge.js';
 import { ensureNetworks, ensureVolumes, resourcesOf } from '../../../compose/project-resources.js';
 import type { ComposeProject } from '../../../compose/types.js';
 import { BerthCommand, minArgs } from '../command.js';
-import { finishAttached, openAttached, type AttachPlan } from '../container/attached-session.js';
+import type { AttachPlan } from '../container/attached-session.js';
 import { resolveEnvFlag } from '../container/env-file.js';
 import { listOption } from '../flags.js';
 import type { ComposeCli } from './compose-cli.js';
@@ -98,6 +98,7 @@ export async function runComposeRun(c: ComposeCli, service: string, command: str
     return;
   }
   const plan: AttachPlan = { stdin: true, stdout: true, stderr: true, tty: body.Tty === true };
+  const { finishAttached, openAttached } = await import('../container/attached-session.js');
   const session = await openAttached(cli, Id, plan);
   const wait = cli.client.containers.wait(Id, f.rm === true ? 'removed' : 'next-exit');
   try {

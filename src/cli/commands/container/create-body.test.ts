@@ -173,6 +173,12 @@ describe('run/create flags → POST /containers/create body', () => {
         assert.deepEqual(body.Healthcheck, { Test: ['CMD-SHELL', 'true'], Interval: 5e9, Timeout: 0, StartPeriod: 0, StartInterval: 0, Retries: 2 }),
     },
     {
+      name: '--health-start-interval and --health-start-period in nanoseconds',
+      argv: ['--health-cmd', 'true', '--health-start-period', '1m', '--health-start-interval', '200ms', 'busybox'],
+      expect: ({ body }) =>
+        assert.deepEqual(body.Healthcheck, { Test: ['CMD-SHELL', 'true'], Interval: 0, Timeout: 0, StartPeriod: 60e9, StartInterval: 2e8, Retries: 0 }),
+    },
+    {
       name: '--no-healthcheck disables the image check',
       argv: ['--no-healthcheck', 'busybox'],
       expect: ({ body }) => assert.deepEqual(body.Healthcheck, { Test: ['NONE'] }),

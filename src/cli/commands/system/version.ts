@@ -2,10 +2,8 @@
  * `berth version`: client and daemon versions (docker's layout), or a
  * --format template over {Client, Server}.
  */
-import { existsSync, readFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import type { BerthCli } from '../../cli-context.js';
+import { cliVersion } from '../../cli-version.js';
 import { MAX_API_VERSION, type VersionResponse } from '../../client.js';
 import { compileTemplate } from '../../formatter/go-template.js';
 import { BerthCommand, noArgs } from '../command.js';
@@ -14,19 +12,8 @@ export interface VersionOptions {
   format?: string;
 }
 
-/** The CLI's version: package.json's, found by walking up from this file. */
-export function cliVersion(): string {
-  let dir = dirname(fileURLToPath(import.meta.url));
-  for (let i = 0; i < 8; i++) {
-    const candidate = join(dir, 'package.json');
-    if (existsSync(candidate)) {
-      const pkg = JSON.parse(readFileSync(candidate, 'utf8')) as { name?: string; version?: string };
-      if (pkg.name === 'berth' && pkg.version !== undefined) return pkg.version;
-    }
-    dir = dirname(dir);
-  }
-  return 'dev';
-}
+/** The CLI's version (package.json's); kept in cli-version.ts so the root command need not load this one. */
+export { cliVersion };
 
 const GO_ARCH: Record<string, string> = { x64: 'amd64', arm64: 'arm64', ia32: '386', arm: 'arm' };
 
