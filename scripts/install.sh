@@ -3,7 +3,7 @@
 # Safe to run again: packages already present are kept.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-PACKAGES=(runc busybox-static tini attr iptables iproute2 procps util-linux gcc libc6-dev libssl-dev hyperfine apache2-utils skopeo docker-registry zstd)
+PACKAGES=(runc busybox-static tini attr iptables iproute2 procps util-linux gcc libc6-dev libssl-dev hyperfine apache2-utils skopeo docker-registry zstd docker-compose)
 missing=()
 for p in "${PACKAGES[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")

@@ -5,8 +5,18 @@
  * here, once (the table is src/cli/exit-code.ts).
  */
 import { BerthCli } from '../cli/cli-context.js';
-import { buildProgram } from '../cli/commands/index.js';
+import type { BerthCommand } from '../cli/commands/command.js';
+import { commandWord } from '../cli/commands/root-command.js';
 import { decideExit } from '../cli/exit-code.js';
+
+/**
+ * The command tree for this command line, loaded on demand: `berth compose …` loads the compose
+ * commands alone (start-up is module loading, most of a `compose up` that has nothing to do).
+ */
+async function programFor(cli: BerthCli, argv: readonly string[]): Promise<BerthCommand> {
+  if (commandWord(argv) === 'compose') return (await import('../cli/commands/compose/compose.js')).buildComposeProgram(cli);
+  return (await import('../cli/commands/index.js')).buildProgram(cli);
+}
 
 async function main(argv: readonly string[]): Promise<number> {
   const cli = new BerthCli();
@@ -15,7 +25,7 @@ async function main(argv: readonly string[]): Promise<number> {
     if (err.code === 'EPIPE') process.exit(0);
   });
   try {
-    await buildProgram(cli).parseAsync([...argv], { from: 'user' });
+    await (await programFor(cli, argv)).parseAsync([...argv], { from: 'user' });
     return 0;
   } catch (err) {
     const { status, message } = decideExit(err);

@@ -10,7 +10,9 @@
  *      then converges its replicas:
  *        number above the wanted scale  → stopped and removed
  *        config hash or image changed   → recreated (or --force-recreate)
- *        unchanged                      → left alone (started if stopped)
+ *        unchanged                      → left alone (started if stopped; restarted
+ *                                         when a `depends_on: {x: {restart: true}}`
+ *                                         dependency x was recreated by this `up`)
  *        missing number                 → created and started
  *   4. containers of services no longer in the file: removed with
  *      --remove-orphans, else reported
@@ -78,10 +80,13 @@ async function imageIdOf(b: ComposeBackend, ref: string): Promise<string | undef
 /** Builds or pulls what is missing (or everything buildable with `build`); service → image ID. */
 export async function ensureImages(b: ComposeBackend, p: ComposeProject, names: readonly string[], build = false): Promise<Map<string, string>> {
   const ids = new Map<string, string>();
+  // One look-up per distinct image, all at once: services often share an image.
+  const refs = [...new Set(names.map((n) => serviceImage(p, p.services[n]!)))];
+  const found = new Map(await Promise.all(refs.map(async (ref) => [ref, await imageIdOf(b, ref)] as const)));
   for (const name of names) {
     const s = p.services[name]!;
     const ref = serviceImage(p, s);
-    let id = build && s.build !== undefined ? undefined : await imageIdOf(b, ref);
+    let id = build && s.build !== undefined ? undefined : found.get(ref);
     if (id === undefined) {
       if (s.build !== undefined) {
         b.progress(`Service ${name}`, 'Building');
@@ -94,6 +99,7 @@ export async function ensureImages(b: ComposeBackend, p: ComposeProject, names: 
       }
       id = await imageIdOf(b, ref);
       if (id === undefined) throw new InvalidArgumentError(`image ${ref} for service ${name} is still missing after ${s.build ? 'the build' : 'the pull'}`);
+      found.set(ref, id);
     }
     ids.set(name, id);
   }
@@ -124,11 +130,21 @@ async function anonymousVolumes(b: ComposeBackend, id: string): Promise<Record<s
   return out;
 }
 
-/** Converges one service's replicas to the wanted scale and configuration. */
-async function convergeService(b: ComposeBackend, p: ComposeProject, s: ServiceConfig, imageId: string | undefined, o: UpOptions): Promise<void> {
+/** What `up` does to one service besides the options: its image, and whether to restart what it keeps. */
+interface ServicePlan {
+  /** Its containers as listed when `up` began: only this service's own convergence changes them. */
+  existing: readonly ProjectContainer[];
+  imageId: string | undefined;
+  /** A `restart: true` dependency was recreated: running containers left alone are restarted. */
+  restart: boolean;
+}
+
+/** Converges one service's replicas to the wanted scale and configuration; true when it recreated any. */
+async function convergeService(b: ComposeBackend, p: ComposeProject, s: ServiceConfig, plan: ServicePlan, o: UpOptions): Promise<boolean> {
+  const { existing, imageId } = plan;
   const wanted = wantedReplicas(s, o.scale);
   const hash = serviceConfigHash(s);
-  const existing = await listProjectContainers(b.client, p.name, { all: true, services: [s.name] });
+  let recreated = false;
   const timeout = s.stop_grace_period !== undefined ? undefined : o.stopTimeout;
   const present = new Set<number>();
   const work: Promise<void>[] = [];
@@ -154,6 +170,7 @@ async function convergeService(b: ComposeBackend, p: ComposeProject, s: ServiceC
     present.add(c.number);
     const changed = c.configHash !== hash || (imageId !== undefined && c.imageId !== undefined && c.imageId !== imageId);
     if (o.noRecreate !== true && (o.forceRecreate === true || changed)) {
+      recreated = true;
       work.push(
         (async () => {
           const volumes = await anonymousVolumes(b, c.id);
@@ -170,6 +187,15 @@ async function convergeService(b: ComposeBackend, p: ComposeProject, s: ServiceC
           b.progress(`Container ${c.name}`, 'Started');
         })(),
       );
+    } else if (plan.restart && o.noStart !== true) {
+      // compose v2: a dependent is restarted after its dependency was replaced (and is ready again).
+      work.push(
+        (async () => {
+          b.progress(`Container ${c.name}`, 'Restarting');
+          await b.client.containers.restart(c.id, timeout !== undefined ? { timeout } : {});
+          b.progress(`Container ${c.name}`, 'Restarted');
+        })(),
+      );
     } else {
       b.progress(`Container ${c.name}`, 'Running');
     }
@@ -178,11 +204,12 @@ async function convergeService(b: ComposeBackend, p: ComposeProject, s: ServiceC
   const results = await Promise.allSettled(work);
   const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
   if (failed !== undefined) throw failed.reason;
+  return recreated;
 }
 
-/** Containers of services the project no longer defines. */
-export async function findOrphans(b: ComposeBackend, p: ComposeProject): Promise<ProjectContainer[]> {
-  const all = await listProjectContainers(b.client, p.name, { all: true });
+/** Containers of services the project no longer defines (among `all`, else listed now). */
+export async function findOrphans(b: ComposeBackend, p: ComposeProject, all?: readonly ProjectContainer[]): Promise<ProjectContainer[]> {
+  all ??= await listProjectContainers(b.client, p.name, { all: true });
   return all.filter((c) => p.services[c.service] === undefined && p.disabledServices[c.service] === undefined);
 }
 
@@ -196,7 +223,10 @@ export async function up(b: ComposeBackend, p: ComposeProject, o: UpOptions = {}
   await ensureNetworks(b, p, used.networks);
   await ensureVolumes(b, p, used.volumes);
 
+  // One listing of the project for every service (and the orphans), not one a service.
+  const before = await listProjectContainers(b.client, p.name, { all: true });
   const selected = new Set(names);
+  const recreated = new Set<string>();
   await inDependencyOrder(p.services, names, async (name) => {
     const s = p.services[name]!;
     for (const [dep, d] of Object.entries(s.depends_on ?? {})) {
@@ -207,10 +237,12 @@ export async function up(b: ComposeBackend, p: ComposeProject, o: UpOptions = {}
       if (d.condition === 'service_healthy') b.progress(`Container ${containers.map((c) => c.name).join(', ')}`, 'Healthy');
       if (d.condition === 'service_completed_successfully') b.progress(`Container ${containers.map((c) => c.name).join(', ')}`, 'Exited');
     }
-    await convergeService(b, p, s, images.get(name), o);
+    const restart = Object.entries(s.depends_on ?? {}).some(([dep, d]) => d.restart && recreated.has(dep));
+    const plan = { existing: before.filter((c) => c.service === name), imageId: images.get(name), restart };
+    if (await convergeService(b, p, s, plan, o)) recreated.add(name);
   });
 
-  const orphans = await findOrphans(b, p);
+  const orphans = await findOrphans(b, p, before);
   if (orphans.length > 0) {
     if (o.removeOrphans === true) {
       await Promise.all(orphans.map((c) => removeContainer(b, c, { ...(o.stopTimeout !== undefined ? { timeout: o.stopTimeout } : {}), volumes: true })));

@@ -3,6 +3,8 @@
  * Engine API from the client side (as docker's compose plugin is).
  *
  * The path of `berth compose up -d`, in order:
+ *   src/cmd/berth.ts                         `compose` → the compose commands alone
+ *                                            (src/cli/commands/compose/compose.ts buildComposeProgram)
  *   src/cli/commands/compose/up.ts          flags → UpOptions
  *   src/cli/commands/compose/compose-cli.ts  project flags → loadProject(); the ComposeBackend
  *   loader.ts                                files → ComposeProject (yaml-file, interpolate, dotenv,
@@ -11,7 +13,9 @@
  *   converge.ts                              images, networks/volumes (project-resources), services in
  *                                            dependency order (dependency-graph, dependency-wait),
  *                                            replicas reconciled by config hash (config-hash,
- *                                            project-containers, container-spec, labels)
+ *                                            project-containers — listed once — container-spec,
+ *                                            labels); `restart: true` dependents of a recreated
+ *                                            service restarted
  *
  * `down` is down.ts; start/stop/restart/pause/unpause/kill/rm are service-ops.ts;
  * `config` prints serialize.ts's view of the model.

@@ -50,8 +50,28 @@ export async function stopServices(b: ComposeBackend, p: ComposeProject, names: 
   });
 }
 
+/**
+ * The named services and, as compose v2 does, every service that depends on one of them with
+ * `restart: true` (and so on down); all of them when none is named.
+ */
+export function withRestartDependents(p: ComposeProject, names: readonly string[]): string[] {
+  if (names.length === 0) return [];
+  const out = new Set(targetServices(p, names));
+  for (let grew = true; grew; ) {
+    grew = false;
+    for (const [name, s] of Object.entries(p.services)) {
+      if (out.has(name)) continue;
+      if (Object.entries(s.depends_on ?? {}).some(([dep, d]) => d.restart && out.has(dep))) {
+        out.add(name);
+        grew = true;
+      }
+    }
+  }
+  return [...out];
+}
+
 export async function restartServices(b: ComposeBackend, p: ComposeProject, names: readonly string[], timeout?: number): Promise<void> {
-  await eachService(b, p, names, false, async (c) => {
+  await eachService(b, p, withRestartDependents(p, names), false, async (c) => {
     b.progress(`Container ${c.name}`, 'Restarting');
     await b.client.containers.restart(c.id, timeout !== undefined ? { timeout } : {});
     b.progress(`Container ${c.name}`, 'Started');

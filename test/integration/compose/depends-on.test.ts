@@ -166,4 +166,59 @@ services:
     assert.equal(JSON.parse(d.berth(['inspect', 'dep4-db-1']).stdout)[0].State.Health.Status, 'healthy');
     assert.equal(waiting(['down', '-t', '0']).code, 0);
   });
+
+  it('restart: true: up restarts a dependent when it recreates the dependency, and so does compose restart; the others are left alone', () => {
+    const text = (v: string): string => `
+services:
+  app:
+    image: busybox
+    command: sleep 300
+    init: true
+    depends_on:
+      db: {condition: service_started, restart: true}
+  other:
+    image: busybox
+    command: sleep 300
+    init: true
+    depends_on: [db]
+  db:
+    image: busybox
+    command: sleep 300
+    init: true
+    environment: {V: "${v}"}
+`;
+    const dir = `dep${n}`;
+    const compose = project(text('1'));
+    assert.equal(compose(['up', '-d']).code, 0);
+    const id = (name: string): string => JSON.parse(d.berth(['inspect', name]).stdout)[0].Id;
+    const before = { app: id(`${dir}-app-1`), other: id(`${dir}-other-1`), db: id(`${dir}-db-1`) };
+    const appStarted = state(`${dir}-app-1`).StartedAt;
+    const otherStarted = state(`${dir}-other-1`).StartedAt;
+
+    // Nothing changed: nobody restarts.
+    const same = compose(['up', '-d']);
+    assert.equal(same.code, 0, same.stderr);
+    assert.doesNotMatch(same.stderr, /Restart/);
+    assert.equal(state(`${dir}-app-1`).StartedAt, appStarted);
+
+    writeFileSync(path.join(d.dir, dir, 'compose.yaml'), text('2'));
+    const r = compose(['up', '-d']);
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stderr, new RegExp(`Container ${dir}-db-1 {2}Recreated[\\s\\S]*Container ${dir}-app-1 {2}Restarted`));
+    assert.notEqual(id(`${dir}-db-1`), before.db, 'db recreated');
+    assert.equal(id(`${dir}-app-1`), before.app, 'app restarted, not recreated');
+    assert.ok(Date.parse(state(`${dir}-app-1`).StartedAt) > Date.parse(appStarted), 'app started again');
+    assert.ok(state(`${dir}-app-1`).Running);
+    assert.equal(id(`${dir}-other-1`), before.other);
+    assert.equal(state(`${dir}-other-1`).StartedAt, otherStarted, 'other (no restart: true) left alone');
+
+    // `compose restart db` restarts app with it (restart: true), not other.
+    const appAgain = state(`${dir}-app-1`).StartedAt;
+    const rs = compose(['restart', '-t', '0', 'db']);
+    assert.equal(rs.code, 0, rs.stderr);
+    assert.match(rs.stderr, new RegExp(`Container ${dir}-app-1 {2}Restarting`));
+    assert.ok(Date.parse(state(`${dir}-app-1`).StartedAt) > Date.parse(appAgain), 'app restarted with db');
+    assert.equal(state(`${dir}-other-1`).StartedAt, otherStarted, 'other not restarted');
+    assert.equal(compose(['down', '-t', '0']).code, 0);
+  });
 });
