@@ -50,5 +50,13 @@ berth rm -f demo-web >/dev/null
 berth run --rm -v demo-data:/data busybox cat /data/index.html
 berth network rm demo-net >/dev/null
 berth volume rm demo-data >/dev/null
+echo "==> berth compose: two services, web waiting for api to be healthy, api found by its service name"
+berth compose -f examples/demo-compose/compose.yaml down -v >/dev/null 2>&1 || true
+berth compose -f examples/demo-compose/compose.yaml up -d --wait
+berth compose -f examples/demo-compose/compose.yaml ps
+port=$(berth compose -f examples/demo-compose/compose.yaml port web 80 | sed 's/.*://')
+curl -sf "http://127.0.0.1:$port/index.html"
+berth events --since 2m --until 0s --filter event=health_status --format '{{.Actor.Attributes.name}} {{.Action}}'
+berth compose -f examples/demo-compose/compose.yaml down -v
 berth system df
 echo "==> done. berthd keeps running; point the docker CLI at it with: export DOCKER_HOST=$DOCKER_HOST"
