@@ -43,7 +43,22 @@ export interface RestartPolicyWire {
   MaximumRetryCount?: number;
 }
 
-export interface HostConfigWire {
+/** The resource limits shared by HostConfig and the update body (Docker's Resources, the part Berth applies). */
+export interface ResourcesWire {
+  Memory?: number;
+  MemorySwap?: number;
+  MemoryReservation?: number;
+  NanoCpus?: number;
+  CpuShares?: number;
+  CpuPeriod?: number;
+  CpuQuota?: number;
+  CpusetCpus?: string;
+  CpusetMems?: string;
+  BlkioWeight?: number;
+  PidsLimit?: number | null;
+}
+
+export interface HostConfigWire extends ResourcesWire {
   Binds?: string[] | null;
   NetworkMode?: string;
   PortBindings?: Record<string, Array<{ HostIp?: string; HostPort?: string }>> | null;
@@ -57,17 +72,6 @@ export interface HostConfigWire {
   Tmpfs?: Record<string, string> | null;
   Init?: boolean | null;
   ShmSize?: number;
-  Memory?: number;
-  MemorySwap?: number;
-  MemoryReservation?: number;
-  NanoCpus?: number;
-  CpuShares?: number;
-  CpuPeriod?: number;
-  CpuQuota?: number;
-  CpusetCpus?: string;
-  CpusetMems?: string;
-  BlkioWeight?: number;
-  PidsLimit?: number | null;
   Ulimits?: UlimitWire[] | null;
   OomKillDisable?: boolean | null;
   OomScoreAdj?: number;
@@ -110,18 +114,7 @@ export interface MountWire {
  * RestartPolicy. Zero values mean "unchanged", as in Docker; fields Berth
  * does not apply (kernel memory, real-time CPU, devices) are ignored.
  */
-export interface UpdateConfigWire {
-  Memory?: number;
-  MemorySwap?: number;
-  MemoryReservation?: number;
-  NanoCpus?: number;
-  CpuShares?: number;
-  CpuPeriod?: number;
-  CpuQuota?: number;
-  CpusetCpus?: string;
-  CpusetMems?: string;
-  PidsLimit?: number | null;
-  BlkioWeight?: number;
+export interface UpdateConfigWire extends ResourcesWire {
   RestartPolicy?: RestartPolicyWire | null;
 }
 

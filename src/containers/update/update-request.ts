@@ -10,7 +10,7 @@
  * (409) "Cannot update container <id>: …", as Docker's.
  */
 import { ConflictError, InvalidArgumentError } from '../../errors.js';
-import type { HostConfigWire, UpdateConfigWire } from '../../api/types/container-wire.js';
+import type { HostConfigWire, ResourcesWire, UpdateConfigWire } from '../../api/types/container-wire.js';
 import type { ResourceUpdate } from '../../runtime/runc-runtime.js';
 import { hostFacts, type HostFacts } from '../../runtime/spec/host-facts.js';
 import { normalizeResources } from '../../runtime/spec/resources.js';
@@ -18,19 +18,9 @@ import type { ResourcesInput } from '../../runtime/spec/types.js';
 import { validateRestartPolicy, type RestartPolicy } from '../restart/restart-policy.js';
 
 /** A checked update: every field present is a change (Docker's zero values dropped). */
-export interface UpdateRequest {
-  Memory?: number;
-  MemorySwap?: number;
-  MemoryReservation?: number;
-  NanoCpus?: number;
-  CpuShares?: number;
-  CpuPeriod?: number;
-  CpuQuota?: number;
-  CpusetCpus?: string;
-  CpusetMems?: string;
+export interface UpdateRequest extends Omit<ResourcesWire, 'PidsLimit'> {
   /** 0 means unlimited (the API's 0 and negatives, as moby's route). */
   PidsLimit?: number;
-  BlkioWeight?: number;
   RestartPolicy?: RestartPolicy;
 }
 
